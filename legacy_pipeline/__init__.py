@@ -1,0 +1,39 @@
+"""legacy-pipeline: TF 1.x segment batching with saved state on any TensorFlow.
+
+Public API (graph mode, ``tf.compat.v1``):
+
+* ``batch_sequences_with_states`` -- contrib's truncated-BPTT batching.
+* ``SequenceQueueingStateSaver``, ``NextQueuedSequenceBatch`` -- the state saver.
+* ``LSTMCell``, ``BasicLSTMCell``, ``GRUCell``, ``MultiRNNCell``,
+  ``LSTMStateTuple``, ``RNNCell`` -- TF 1.x cells for TF builds without them.
+* ``queue_runners`` -- start/stop/join queue-runner threads safely.
+"""
+from __future__ import absolute_import, division, print_function
+
+from legacy_pipeline.batching import batch_sequences_with_states
+from legacy_pipeline.cells import BasicLSTMCell
+from legacy_pipeline.cells import GRUCell
+from legacy_pipeline.cells import LSTMCell
+from legacy_pipeline.cells import LSTMStateTuple
+from legacy_pipeline.cells import MultiRNNCell
+from legacy_pipeline.cells import RNNCell
+from legacy_pipeline.errors import Error
+from legacy_pipeline.runners import queue_runners
+from legacy_pipeline.state_saver import NextQueuedSequenceBatch
+from legacy_pipeline.state_saver import SequenceQueueingStateSaver
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BasicLSTMCell",
+    "Error",
+    "GRUCell",
+    "LSTMCell",
+    "LSTMStateTuple",
+    "MultiRNNCell",
+    "NextQueuedSequenceBatch",
+    "RNNCell",
+    "SequenceQueueingStateSaver",
+    "batch_sequences_with_states",
+    "queue_runners",
+]

@@ -1,0 +1,37 @@
+"""The one import of TensorFlow used by the library modules.
+
+``tf1`` is ``tf.compat.v1`` on every supported version (TF 1.15 has it too), so
+the library never touches TF 2.x-only or 1.x-only spellings.
+"""
+from __future__ import absolute_import, division, print_function
+
+import tensorflow as tf  # pylint: disable=unused-import
+
+from legacy_pipeline import errors
+
+tf1 = tf.compat.v1
+raw = tf.raw_ops
+
+TF_VERSION = tf.version.VERSION
+TF_MAJOR = int(TF_VERSION.split(".")[0])
+
+
+def is_sparse(value):
+  """True for a SparseTensor or a SparseTensorValue."""
+  return isinstance(value, (tf.SparseTensor, tf1.SparseTensorValue))
+
+
+def require_graph_mode(what):
+  """Raises GraphModeError when called while executing eagerly.
+
+  Args:
+    what: name of the caller, used in the message.
+
+  Raises:
+    GraphModeError: eager execution is on.
+  """
+  if tf.executing_eagerly():
+    raise errors.GraphModeError(
+        "%s builds queue-based graph ops and needs graph mode: build it inside "
+        "`with tf.Graph().as_default():` (or call "
+        "tf.compat.v1.disable_eager_execution() first)." % what)

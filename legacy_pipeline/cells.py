@@ -1,0 +1,306 @@
+"""In-house TF 1.x RNN cells for TensorFlow builds without them (Keras 3).
+
+TF >= 2.16 with Keras 3 no longer provides ``tf.compat.v1.nn.rnn_cell``.  These
+cells follow the TF 1.x cells' math, state layout and variable names
+(``<scope>/lstm_cell/kernel``, ``.../bias``), so graphs and checkpoints written
+with TF 1.x cells keep working.  They are plain objects used through
+``tf.compat.v1.variable_scope``/``get_variable``; graph mode only.
+"""
+from __future__ import absolute_import, division, print_function
+
+import collections
+
+from legacy_pipeline._tf import tf, tf1
+
+_LSTMStateTupleBase = collections.namedtuple("LSTMStateTuple", ("c", "h"))
+
+
+class LSTMStateTuple(_LSTMStateTupleBase):
+  """(c, h) state of an LSTM cell, as in TF 1.x."""
+  __slots__ = ()
+
+  @property
+  def dtype(self):
+    if self.c.dtype != self.h.dtype:
+      raise TypeError("Inconsistent internal state: %s vs %s" %
+                      (self.c.dtype, self.h.dtype))
+    return self.c.dtype
+
+
+class RNNCell(object):
+  """Base class: `output, new_state = cell(inputs, state)`.
+
+  Subclasses implement ``state_size``, ``output_size`` and ``_step``.  The
+  first call creates variables under ``<current variable scope>/<name>`` (the
+  name made unique per graph like TF 1.x layers: ``lstm_cell``,
+  ``lstm_cell_1``, ...); later calls reuse them.
+  """
+
+  _default_name = "rnn_cell"
+
+  def __init__(self, reuse=None, name=None, dtype=None):
+    self._reuse = reuse
+    self._name = name
+    self._dtype = dtype
+    self._scope = None
+
+  @property
+  def state_size(self):
+    raise NotImplementedError
+
+  @property
+  def output_size(self):
+    raise NotImplementedError
+
+  def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+    if inputs is not None:
+      batch_size = tf.shape(inputs)[0]
+      dtype = dtype or inputs.dtype
+    return self.zero_state(batch_size, dtype)
+
+  def zero_state(self, batch_size, dtype):
+    """Zero-filled state(s) of shape [batch_size, size] per leaf."""
+    with tf1.name_scope(type(self).__name__ + "ZeroState"):
+      return tf.nest.map_structure(
+          lambda n: tf.zeros(tf.stack([batch_size, n]), dtype=dtype),
+          self.state_size)
+
+  def __call__(self, inputs, state, scope=None):
+    if scope is not None:
+      with tf1.variable_scope(scope, reuse=tf1.AUTO_REUSE):
+        return self._step(inputs, state)
+    if self._scope is None:
+      name = self._name or _unique_name(self._default_name)
+      with tf1.variable_scope(name, reuse=self._reuse) as vs:
+        self._scope = vs
+        return self._step(inputs, state)
+    with tf1.variable_scope(self._scope, reuse=True):
+      return self._step(inputs, state)
+
+  def _step(self, inputs, state):
+    raise NotImplementedError
+
+
+def _unique_name(base):
+  """`base`, or `base_N`, unique among cells built in this variable scope."""
+  graph = tf1.get_default_graph()
+  prefix = tf1.get_variable_scope().name
+  used = graph.__dict__.setdefault("_legacy_pipeline_cell_names", set())
+  name, n = base, 0
+  while (prefix, name) in used:
+    n += 1
+    name = "%s_%d" % (base, n)
+  used.add((prefix, name))
+  return name
+
+
+def _linear(args, output_size, bias=True, bias_init=None, kernel_init=None,
+            kernel_name="kernel", bias_name="bias"):
+  """concat(args) @ kernel + bias with TF 1.x variable names."""
+  x = tf.concat(args, 1) if len(args) > 1 else args[0]
+  depth = x.get_shape()[-1]
+  depth = depth if isinstance(depth, int) or depth is None else depth.value
+  kernel = tf1.get_variable(kernel_name, [depth, output_size], dtype=x.dtype,
+                            initializer=kernel_init)
+  out = tf.matmul(x, kernel)
+  if bias:
+    b = tf1.get_variable(bias_name, [output_size], dtype=x.dtype,
+                         initializer=bias_init or tf1.zeros_initializer())
+    out = tf.nn.bias_add(out, b)
+  return out
+
+
+class BasicLSTMCell(RNNCell):
+  """TF 1.x BasicLSTMCell: no peepholes, no clipping, no projection."""
+
+  _default_name = "basic_lstm_cell"
+
+  def __init__(self, num_units, forget_bias=1.0, state_is_tuple=True,
+               activation=None, reuse=None, name=None, dtype=None):
+    super(BasicLSTMCell, self).__init__(reuse=reuse, name=name, dtype=dtype)
+    self._num_units = num_units
+    self._forget_bias = forget_bias
+    self._state_is_tuple = state_is_tuple
+    self._activation = activation or tf.tanh
+
+  @property
+  def state_size(self):
+    n = self._num_units
+    return LSTMStateTuple(n, n) if self._state_is_tuple else 2 * n
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+  def _step(self, inputs, state):
+    if self._state_is_tuple:
+      c, h = state
+    else:
+      c, h = tf.split(state, 2, axis=1)
+    gates = _linear([inputs, h], 4 * self._num_units)
+    i, j, f, o = tf.split(gates, 4, axis=1)
+    new_c = c * tf.sigmoid(f + self._forget_bias) + tf.sigmoid(i) * \
+        self._activation(j)
+    new_h = self._activation(new_c) * tf.sigmoid(o)
+    if self._state_is_tuple:
+      return new_h, LSTMStateTuple(new_c, new_h)
+    return new_h, tf.concat([new_c, new_h], 1)
+
+
+class LSTMCell(RNNCell):
+  """TF 1.x LSTMCell: optional peepholes, cell clipping and projection."""
+
+  _default_name = "lstm_cell"
+
+  def __init__(self, num_units, use_peepholes=False, cell_clip=None,
+               initializer=None, num_proj=None, proj_clip=None,
+               num_unit_shards=None, num_proj_shards=None, forget_bias=1.0,
+               state_is_tuple=True, activation=None, reuse=None, name=None,
+               dtype=None):
+    super(LSTMCell, self).__init__(reuse=reuse, name=name, dtype=dtype)
+    if num_unit_shards is not None or num_proj_shards is not None:
+      raise ValueError("LSTMCell: num_unit_shards/num_proj_shards are not "
+                       "supported by the in-house cell")
+    self._num_units = num_units
+    self._use_peepholes = use_peepholes
+    self._cell_clip = cell_clip
+    self._initializer = initializer
+    self._num_proj = num_proj
+    self._proj_clip = proj_clip
+    self._forget_bias = forget_bias
+    self._state_is_tuple = state_is_tuple
+    self._activation = activation or tf.tanh
+
+  @property
+  def state_size(self):
+    h = self._num_proj or self._num_units
+    if self._state_is_tuple:
+      return LSTMStateTuple(self._num_units, h)
+    return self._num_units + h
+
+  @property
+  def output_size(self):
+    return self._num_proj or self._num_units
+
+  def _step(self, inputs, state):
+    n = self._num_units
+    if self._state_is_tuple:
+      c_prev, m_prev = state
+    else:
+      c_prev = tf.slice(state, [0, 0], [-1, n])
+      m_prev = tf.slice(state, [0, n], [-1, self._num_proj or n])
+    gates = _linear([inputs, m_prev], 4 * n, kernel_init=self._initializer)
+    i, j, f, o = tf.split(gates, 4, axis=1)
+    dtype = inputs.dtype
+    if self._use_peepholes:
+      w_f = tf1.get_variable("w_f_diag", [n], dtype=dtype,
+                             initializer=self._initializer)
+      w_i = tf1.get_variable("w_i_diag", [n], dtype=dtype,
+                             initializer=self._initializer)
+      w_o = tf1.get_variable("w_o_diag", [n], dtype=dtype,
+                             initializer=self._initializer)
+      c = (tf.sigmoid(f + self._forget_bias + w_f * c_prev) * c_prev +
+           tf.sigmoid(i + w_i * c_prev) * self._activation(j))
+    else:
+      c = (tf.sigmoid(f + self._forget_bias) * c_prev +
+           tf.sigmoid(i) * self._activation(j))
+    if self._cell_clip is not None:
+      c = tf.clip_by_value(c, -self._cell_clip, self._cell_clip)
+    if self._use_peepholes:
+      m = tf.sigmoid(o + w_o * c) * self._activation(c)
+    else:
+      m = tf.sigmoid(o) * self._activation(c)
+    if self._num_proj is not None:
+      with tf1.variable_scope("projection"):
+        m = _linear([m], self._num_proj, bias=False,
+                    kernel_init=self._initializer)
+      if self._proj_clip is not None:
+        m = tf.clip_by_value(m, -self._proj_clip, self._proj_clip)
+    if self._state_is_tuple:
+      return m, LSTMStateTuple(c, m)
+    return m, tf.concat([c, m], 1)
+
+
+class GRUCell(RNNCell):
+  """TF 1.x GRUCell (gates/candidate variables, gate bias 1.0)."""
+
+  _default_name = "gru_cell"
+
+  def __init__(self, num_units, activation=None, reuse=None,
+               kernel_initializer=None, bias_initializer=None, name=None,
+               dtype=None):
+    super(GRUCell, self).__init__(reuse=reuse, name=name, dtype=dtype)
+    self._num_units = num_units
+    self._activation = activation or tf.tanh
+    self._kernel_init = kernel_initializer
+    self._bias_init = bias_initializer
+
+  @property
+  def state_size(self):
+    return self._num_units
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+  def _step(self, inputs, state):
+    n = self._num_units
+    with tf1.variable_scope("gates"):
+      gates = tf.sigmoid(_linear(
+          [inputs, state], 2 * n, kernel_init=self._kernel_init,
+          bias_init=self._bias_init or tf1.constant_initializer(
+              1.0, dtype=inputs.dtype)))
+    r, u = tf.split(gates, 2, axis=1)
+    with tf1.variable_scope("candidate"):
+      cand = self._activation(_linear(
+          [inputs, r * state], n, kernel_init=self._kernel_init,
+          bias_init=self._bias_init))
+    new_h = u * state + (1 - u) * cand
+    return new_h, new_h
+
+
+class MultiRNNCell(RNNCell):
+  """Stack of cells; variables under ``multi_rnn_cell/cell_<i>/...``."""
+
+  _default_name = "multi_rnn_cell"
+
+  def __init__(self, cells, state_is_tuple=True):
+    super(MultiRNNCell, self).__init__()
+    if not cells:
+      raise ValueError("MultiRNNCell: must specify at least one cell")
+    self._cells = list(cells)
+    self._state_is_tuple = state_is_tuple
+
+  @property
+  def state_size(self):
+    sizes = tuple(c.state_size for c in self._cells)
+    if self._state_is_tuple:
+      return sizes
+    return sum(sizes)
+
+  @property
+  def output_size(self):
+    return self._cells[-1].output_size
+
+  def _step(self, inputs, state):
+    x = inputs
+    new_states = []
+    offset = 0
+    for i, cell in enumerate(self._cells):
+      with tf1.variable_scope("cell_%d" % i):
+        if self._state_is_tuple:
+          s = state[i]
+        else:
+          size = cell.state_size
+          s = tf.slice(state, [0, offset], [-1, size])
+          offset += size
+        x, s = cell(x, s, scope=_inner_scope(cell))
+      new_states.append(s)
+    if self._state_is_tuple:
+      return x, tuple(new_states)
+    return x, tf.concat(new_states, 1)
+
+
+def _inner_scope(cell):
+  # Inside MultiRNNCell each cell sits directly under its default name.
+  return cell._name or cell._default_name  # pylint: disable=protected-access

@@ -1,0 +1,22 @@
+"""Exceptions raised by legacy_pipeline itself.
+
+Errors that TensorFlow raises at run time (``tf.errors.OutOfRangeError`` at the
+end of input, ``InvalidArgumentError`` from a failed assertion) keep their TF
+classes so that code written for contrib catches them unchanged.  Errors found
+while the graph is built are ``TypeError``/``ValueError`` as in contrib; the
+classes below add the project's own base so callers can catch "anything this
+library refused" in one place.
+"""
+from __future__ import absolute_import, division, print_function
+
+
+class Error(Exception):
+  """Base class of every exception defined by legacy_pipeline."""
+
+
+class GraphModeError(Error, RuntimeError):
+  """An op of this library was built while TensorFlow executes eagerly."""
+
+
+class BackendUnavailableError(Error, ImportError):
+  """A requested backend or optional piece is not installed."""

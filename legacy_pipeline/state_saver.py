@@ -1,0 +1,777 @@
+"""SequenceQueueingStateSaver and NextQueuedSequenceBatch.
+
+An in-house rebuild of TF 1.15's ``tf.contrib.training`` state saver from
+``tf.compat.v1`` graph ops, so that truncated-BPTT segment batching runs on TF
+1.15 and on TF 2.x alike.
+
+How it works.  Each example is cut along time into segments of ``num_unroll``
+steps.  A prefetch writes every segment of one example into a key/value store
+(a TF ``Barrier``) at once, each component (length, next key, every sequence,
+every context value, ...) with one insert.  A segment is *ready* once all of its
+components are present.  Segment 0 receives the initial states during the
+prefetch; segment ``k + 1`` receives its states only when the consumer calls
+``save_state`` while processing segment ``k``.  A take removes the
+``batch_size`` ready segments with the smallest insertion index -- a counter
+fixed when an example's first component is inserted -- so unfinished older
+examples always come before newer ones.  A FIFO of capacity tokens (one per
+example in flight) bounds memory.
+
+Behaviour matches contrib (key strings, order, lengths, dtypes, run-time error
+classes).  The deliberate differences, all of them fixes of contrib quirks, are
+listed in ``SequenceQueueingStateSaver``'s docstring and in the README.
+"""
+from __future__ import absolute_import, division, print_function
+
+import collections
+import numbers
+
+from legacy_pipeline import _checks
+from legacy_pipeline._tf import raw, require_graph_mode, tf, tf1
+
+# Component order in the store: five bookkeeping fields, then the sorted
+# sequences, contexts and states.
+_LENGTH, _TOTAL_LENGTH, _NEXT_KEY, _SEQUENCE, _SEQUENCE_COUNT = range(5)
+_BOOKKEEPING = (("length", tf.int32), ("total_length", tf.int32),
+                ("next_key", tf.string), ("sequence", tf.int32),
+                ("sequence_count", tf.int32))
+
+# Keys of the filler entries written when the saver is closed (see close()).
+# Real segment keys always start with "ddddd_of_ddddd:", so these never clash.
+_FILLER_KEY_PREFIX = "~end_of_input~"
+# Value of the ignored capacity tokens.
+_TOKEN = 1
+_UNBOUNDED = -1
+
+
+def _sort_by_name(d):
+  return collections.OrderedDict(sorted(d.items(), key=lambda kv: kv[0]))
+
+
+def _is_int(value):
+  return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+class _SequenceInputs(object):
+  """The user's inputs converted to tensors (length, key, sequences, context)."""
+
+  def __init__(self, length, key, sequences, context, caller):
+    _checks.check_dict(sequences, "input_sequences", caller)
+    _checks.check_dict(context, "input_context", caller)
+    if not sequences:
+      raise ValueError("%s: input_sequences must have at least one sequence "
+                       "tensor" % caller)
+    _checks.check_names(sequences.keys(), "sequence")
+    _checks.check_names(context.keys(), "context")
+    if length is None:
+      raise ValueError("%s: input_length is required (None values not "
+                       "supported.)" % caller)
+    self.length = tf.convert_to_tensor(length, name="length")
+    self.key = tf.convert_to_tensor(key, name="key")
+    self.sequences = dict(
+        (k, tf.convert_to_tensor(v, name="sequence_%s" % k))
+        for k, v in sequences.items())
+    self.context = dict(
+        (k, tf.convert_to_tensor(v, name="context_%s" % k))
+        for k, v in context.items())
+
+
+class _Store(object):
+  """A TF Barrier: keys -> tuples of components; see the module docstring.
+
+  Exposes the parts of contrib's ``data_flow_ops.Barrier`` that users of the
+  state saver touch: ``barrier_ref``, ``name``, ``ready_size()``,
+  ``incomplete_size()`` and ``close()``.
+  """
+
+  def __init__(self, types, shapes, name="barrier"):
+    self._types = list(types)
+    self._shapes = [tf.TensorShape(s) for s in shapes]
+    for i, shape in enumerate(self._shapes):
+      if shape.num_elements() == 0:
+        raise ValueError("Empty tensors are not supported, but received shape "
+                         "'%s' at index %d" % (shape, i))
+    self._ref = raw.Barrier(component_types=self._types, shapes=self._shapes,
+                            name=name)
+
+  @property
+  def barrier_ref(self):
+    """The store's handle (a string ref tensor)."""
+    return self._ref
+
+  @property
+  def name(self):
+    """Full name of the store's op."""
+    return self._ref.op.name
+
+  @property
+  def types(self):
+    return list(self._types)
+
+  @property
+  def shapes(self):
+    return list(self._shapes)
+
+  def insert_many(self, component_index, keys, values, name=None):
+    """Sets component `component_index` of each key in `keys`."""
+    return raw.BarrierInsertMany(handle=self._ref, keys=keys, values=values,
+                                 component_index=component_index, name=name)
+
+  def take_many(self, num_elements, allow_small_batch=False, name=None):
+    """Removes `num_elements` complete entries: (indices, keys, values)."""
+    out = raw.BarrierTakeMany(handle=self._ref, num_elements=num_elements,
+                              component_types=self._types,
+                              allow_small_batch=allow_small_batch,
+                              wait_for_incomplete=False, timeout_ms=-1,
+                              name=name)
+    indices, keys, values = out[0], out[1], list(out[2])
+    size = None if allow_small_batch else _checks.static_int(num_elements)
+    indices.set_shape([size])
+    keys.set_shape([size])
+    for value, shape in zip(values, self._shapes):
+      value.set_shape(tf.TensorShape([size]).concatenate(shape))
+    return indices, keys, values
+
+  def close(self, cancel_pending_enqueues=False, name=None):
+    """Op closing the store (see SequenceQueueingStateSaver.close)."""
+    return raw.BarrierClose(handle=self._ref,
+                            cancel_pending_enqueues=cancel_pending_enqueues,
+                            name=name)
+
+  def ready_size(self, name=None):
+    """int32 scalar: number of complete entries."""
+    return raw.BarrierReadySize(handle=self._ref, name=name)
+
+  def incomplete_size(self, name=None):
+    """int32 scalar: number of incomplete entries."""
+    return raw.BarrierIncompleteSize(handle=self._ref, name=name)
+
+
+class NextQueuedSequenceBatch(object):
+  """The batch of segments delivered by a SequenceQueueingStateSaver.
+
+  Every tensor here comes from one take: fetching any of them in a
+  ``Session.run`` removes one batch from the saver, and all fields fetched in
+  that run belong to the same batch.  ``B`` below is the number of rows
+  actually delivered (``batch_size`` unless small batches are allowed).
+
+  Properties:
+    key, next_key: string [B]. ``"%05d_of_%05d:<key>"`` of this and of the
+      following segment; ``"STOP:<key>"`` after the last one.
+    length: int32 [B], valid steps in this segment,
+      ``min(num_unroll, max(0, input_length - sequence * num_unroll))``.
+    total_length: int32 [B], the example's input_length.
+    sequence, sequence_count: int32 [B], segment index and number of segments.
+    insertion_index: int64 [B], example counter (starts at -2**63), ascending.
+    batch_size: int32 scalar, B.
+    context: OrderedDict name -> [B, ...].
+    sequences: OrderedDict name -> [B, num_unroll, ...].
+  """
+
+  def __init__(self, state_saver):
+    self._state_saver = state_saver
+    self._save_ops = {}
+
+  @property
+  def _received(self):
+    return self._state_saver._received  # pylint: disable=protected-access
+
+  @property
+  def total_length(self):
+    """int32 [B]: input_length of each row's example."""
+    return self._received["total_length"]
+
+  @property
+  def length(self):
+    """int32 [B]: number of valid steps of each row in this segment."""
+    return self._received["length"]
+
+  @property
+  def batch_size(self):
+    """int32 scalar: number of rows delivered."""
+    return self._received["batch_size"]
+
+  @property
+  def insertion_index(self):
+    """int64 [B]: per-example insertion counter (ascending in a batch)."""
+    return self._received["insertion_index"]
+
+  @property
+  def key(self):
+    """string [B]: segment keys ``"%05d_of_%05d:<key>"``."""
+    return self._received["key"]
+
+  @property
+  def next_key(self):
+    """string [B]: key of the following segment, or ``"STOP:<key>"``."""
+    return self._received["next_key"]
+
+  @property
+  def sequence(self):
+    """int32 [B]: segment index within its example."""
+    return self._received["sequence"]
+
+  @property
+  def sequence_count(self):
+    """int32 [B]: number of segments of each row's example."""
+    return self._received["sequence_count"]
+
+  @property
+  def context(self):
+    """OrderedDict name -> Tensor [B, ...]: the example's context."""
+    return self._received["context"]
+
+  @property
+  def sequences(self):
+    """OrderedDict name -> Tensor [B, num_unroll, ...]: this segment's steps."""
+    return self._received["sequences"]
+
+  def state(self, state_name):
+    """The state `state_name` for every row.
+
+    Evaluating it also releases the capacity tokens of the examples that end in
+    this batch.
+
+    Args:
+      state_name: a name from ``initial_states``.
+
+    Returns:
+      Tensor [B, ...] with the state's dtype: the initial value for segment 0,
+      else the value saved while processing the previous segment.
+
+    Raises:
+      KeyError: `state_name` was not declared.
+    """
+    return self._received["states"][state_name]
+
+  def save_state(self, state_name, value, name=None):
+    """Stores `value` as the state the next segment of each row starts from.
+
+    Rows whose segment is the last of their example are dropped.
+
+    Args:
+      state_name: a name from ``initial_states``.
+      value: Tensor convertible, shape and dtype of ``state(state_name)``.
+      name: name scope (default ``InputQueueingStateSaver_SaveState``).
+
+    Returns:
+      The save Operation.
+
+    Raises:
+      KeyError: `state_name` was not declared.
+      ValueError: the static rank or shape of `value` is wrong, or this state
+        already has a save op on this batch (contrib let two saves of one state
+        race at run time; here it is refused when the graph is built).
+      tf.errors.InvalidArgumentError (run time): the shape or dtype of `value`
+        does not match the state.
+    """
+    states = self._received["states"]
+    if state_name not in states:
+      raise KeyError("state was not declared: %s" % state_name)
+    if state_name in self._save_ops:
+      raise ValueError(
+          "save_state: state '%s' is already saved by op '%s' on this batch; "
+          "each state may be saved once per batch (a second save in the same "
+          "run would race)." % (state_name, self._save_ops[state_name].name))
+    saver = self._state_saver
+    with tf1.name_scope(name, "InputQueueingStateSaver_SaveState", [value]):
+      value = tf.identity(value, name="convert_%s" % state_name)
+      value = _checks.check_shape(value, tf.shape(states[state_name]))
+      keep = self._received["not_done_rows"]
+      op = saver._store.insert_many(  # pylint: disable=protected-access
+          saver._component_index("state", state_name),  # pylint: disable=protected-access
+          tf.gather(self._received["next_key"], keep),
+          tf.gather(value, keep),
+          name="BarrierInsertState_%s" % state_name)
+    self._save_ops[state_name] = op
+    return op
+
+
+class SequenceQueueingStateSaver(object):
+  """Batches segments of sequences and keeps a state per sequence.
+
+  Same constructor, properties and run-time behaviour as TF 1.15's
+  ``tf.contrib.training.SequenceQueueingStateSaver``; see ../SPEC and the
+  README.  Build it in graph mode; run ``prefetch_op`` from queue-runner
+  threads and fetch ``next_batch`` fields (with ``save_state`` ops) from the
+  training loop.
+
+  Differences from contrib (each fixes a contrib quirk):
+
+  * End of input never hangs.  With ``allow_small_batch=False``, once the saver
+    is closed and fewer than ``batch_size`` examples remain in flight, takes
+    fail with ``OutOfRangeError`` at once (contrib waited forever when the
+    leftovers belonged to fewer than ``batch_size`` examples).  A take already
+    waiting when the saver is closed ends too: with a partial batch when
+    ``allow_small_batch=True``, else with ``OutOfRangeError``.  To do that,
+    ``close()`` stores up to ``batch_size`` empty filler entries (key prefix
+    ``~end_of_input~``) that the take removes from what it returns; they show
+    in ``barrier.ready_size()`` after a close.  With a ``batch_size`` tensor
+    that is neither constant nor bounded by ``capacity``, no fillers are
+    written and a take waiting at close behaves as in contrib.
+  * A negative ``batch_size`` raises ``ValueError`` at build time (a negative
+    fed value fails an assertion) instead of aborting the process.
+  * A key already in flight is refused at prefetch with
+    ``InvalidArgumentError`` naming the key, for single-segment examples too
+    (contrib delivered those twice).  The check is not atomic across threads:
+    two prefetch threads reading the same record at the same instant can
+    still both pass.
+  * Non-dict arguments raise ``TypeError`` (contrib: ``AttributeError``).
+  * A second ``save_state`` of one state on one batch raises ``ValueError``
+    at build time (contrib raced at run time).
+  * A ``num_unroll`` that is not a positive Python int raises ``TypeError`` /
+    ``ValueError`` naming it.
+  """
+
+  def __init__(self,
+               batch_size,
+               num_unroll,
+               input_length,
+               input_key,
+               input_sequences,
+               input_context,
+               initial_states,
+               capacity=None,
+               allow_small_batch=False,
+               name=None):
+    """Builds the store and validates the inputs.
+
+    Args:
+      batch_size: int, or int32 scalar Tensor (may be fed per run).
+      num_unroll: Python int > 0, the segment length.
+      input_length: int32 scalar, the example's true length (<= padded length).
+      input_key: string scalar, unique among examples in flight.
+      input_sequences: dict name -> Tensor [T, ...]; T a non-zero multiple of
+        num_unroll, the same for all.
+      input_context: dict name -> Tensor with a fully static shape.
+      initial_states: non-empty dict name -> initial value (static shape).
+      capacity: max examples in flight, or None for no bound.
+      allow_small_batch: after close, deliver partial batches.
+      name: name scope (default ``InputQueueingStateSaver``).
+
+    Raises:
+      TypeError: a dict argument is not a dict, a key is not a string, length
+        is not int32, key is not a string tensor, num_unroll is not an int.
+      ValueError: empty dicts, ':' in a key, shapes not static or empty,
+        capacity < batch_size, negative batch_size, non-positive num_unroll,
+        input_length None, length or key not scalar.
+      tf.errors.InvalidArgumentError: a constant tensor batch_size exceeds
+        capacity.
+      GraphModeError: executing eagerly.
+    """
+    caller = "SequenceQueueingStateSaver"
+    require_graph_mode(caller)
+    batch_size = _check_batch_size(batch_size, caller)
+    if capacity is not None and isinstance(batch_size, tf.Tensor):
+      capacity_ok = tf1.assert_greater_equal(
+          tf.cast(capacity, tf.int64), tf.cast(batch_size, tf.int64),
+          message="capacity needs to be >= batch_size.")
+      with tf.control_dependencies([capacity_ok]):
+        input_key = tf.identity(input_key)
+    elif capacity is not None and capacity < batch_size:
+      raise ValueError("capacity %d needs to be >= batch_size %d" %
+                       (capacity, batch_size))
+    if not _is_int(num_unroll):
+      raise TypeError("%s: num_unroll must be a Python int, got %r" %
+                      (caller, num_unroll))
+    if num_unroll <= 0:
+      raise ValueError("%s: num_unroll must be a positive int, got %d" %
+                       (caller, num_unroll))
+    _checks.check_dict(initial_states, "initial_states", caller)
+    if not initial_states:
+      raise ValueError(
+          "initial_states may not be empty: at least one state variable is "
+          "required to carry split sequences from one segment to the next")
+    for k in initial_states:
+      if not isinstance(k, str):
+        raise TypeError("state name must be a string: %r" % (k,))
+      if ":" in k:
+        raise ValueError("state name may not have a colon: '%s'" % k)
+
+    self._token_queue = tf1.FIFOQueue(
+        capacity=_UNBOUNDED if capacity is None else capacity,
+        dtypes=[tf.int32], shapes=[[]], name="capacity_tokens")
+    values = [input_length, input_key]
+    values += list(input_sequences.values()) if isinstance(
+        input_sequences, dict) else []
+    values += list(input_context.values()) if isinstance(
+        input_context, dict) else []
+    with tf1.name_scope(name, "InputQueueingStateSaver", values) as scope:
+      self._scope = scope
+      inputs = _SequenceInputs(input_length, input_key, input_sequences,
+                               input_context, caller)
+      states = dict((k, tf.convert_to_tensor(v, name="state_%s" % k))
+                    for k, v in initial_states.items())
+      _checks.check_fully_defined("state", states)
+      _checks.check_fully_defined("context", inputs.context)
+      _checks.check_fully_defined("sequence", inputs.sequences, skip_first=True)
+      self._states = _sort_by_name(states)
+      sequences = _sort_by_name(inputs.sequences)
+      self._context = _sort_by_name(inputs.context)
+
+      length = _checks.check_rank(inputs.length, 0)
+      key = _checks.check_rank(inputs.key, 0)
+      if length.dtype != tf.int32:
+        raise TypeError("length dtype must be int32, but received: %s" %
+                        length.dtype)
+      if key.dtype != tf.string:
+        raise TypeError("key dtype must be string, but received: %s" %
+                        key.dtype)
+      self._key = key
+
+      first = next(iter(sequences.values()))
+      padded_length = tf.identity(tf.shape(first)[0], name="padded_length")
+      self._padded_length = _checks.check_multiple_of(padded_length,
+                                                      num_unroll)
+      self._sequences = collections.OrderedDict(
+          (k, _checks.check_dim0(v, self._padded_length,
+                                 "sorted_sequences_%s" % k))
+          for k, v in sequences.items())
+      length_ok = tf1.Assert(
+          tf.less_equal(length, self._padded_length),
+          ["Input length should be <= than length from sequences:", length,
+           " vs. ", self._padded_length])
+      with tf.control_dependencies([length_ok]):
+        self._length = tf.identity(length)
+
+      self._batch_size = batch_size
+      self._num_unroll = num_unroll
+      self._capacity = capacity
+      self._allow_small_batch = bool(allow_small_batch)
+      self._index = {}
+      names = ["__" + n for n, _ in _BOOKKEEPING]
+      names += ["__sequence__" + k for k in self._sequences]
+      names += ["__context__" + k for k in self._context]
+      names += ["__state__" + k for k in self._states]
+      self._index = dict((n, i) for i, n in enumerate(names))
+      types = [t for _, t in _BOOKKEEPING]
+      types += [v.dtype for v in self._sequences.values()]
+      types += [v.dtype for v in self._context.values()]
+      types += [v.dtype for v in self._states.values()]
+      shapes = [[]] * len(_BOOKKEEPING)
+      shapes += [[num_unroll] + v.get_shape().as_list()[1:]
+                 for v in self._sequences.values()]
+      shapes += [v.get_shape().as_list() for v in self._context.values()]
+      shapes += [v.get_shape().as_list() for v in self._states.values()]
+      self._store = _Store(types, shapes)
+      # A closed queue that nothing is ever enqueued to: dequeuing from it is
+      # how a take reports the end of input (OutOfRangeError) without a cond.
+      self._end_of_input = tf1.FIFOQueue(
+          capacity=1, dtypes=[tf.int32], shapes=[[]],
+          name="end_of_input_no_full_batch_left")
+      self._in_flight = raw.MutableHashTableV2(
+          key_dtype=tf.string, value_dtype=tf.int64, name="keys_in_flight")
+    self._prefetch_op = None
+    self._next_batch = None
+    self._received = None
+
+  # -- public properties ----------------------------------------------------
+
+  @property
+  def name(self):
+    """The saver's name scope, with a trailing '/'."""
+    return self._scope
+
+  @property
+  def barrier(self):
+    """The store (a TF Barrier) holding every segment in flight."""
+    return self._store
+
+  @property
+  def batch_size(self):
+    return self._batch_size
+
+  @property
+  def num_unroll(self):
+    return self._num_unroll
+
+  @property
+  def prefetch_op(self):
+    """Op inserting one example (all its segments); built on first access.
+
+    Blocks while ``capacity`` examples are in flight.  Fails with
+    ``CancelledError`` once the saver is closed, and with
+    ``InvalidArgumentError`` on bad input (length not a multiple of
+    num_unroll, zero length, mismatched sequence lengths, duplicate key).
+    """
+    if self._prefetch_op is None:
+      with self._reenter_scope():
+        self._prefetch_op = self._build_prefetch()
+    return self._prefetch_op
+
+  @property
+  def next_batch(self):
+    """The cached NextQueuedSequenceBatch (builds prefetch_op too)."""
+    prefetch = self.prefetch_op
+    del prefetch
+    if self._next_batch is None:
+      with self._reenter_scope():
+        self._build_take()
+      self._next_batch = NextQueuedSequenceBatch(self)
+    return self._next_batch
+
+  def close(self, cancel_pending_enqueues=False, name=None):
+    """Op closing the saver: no new examples after it.
+
+    After a plain close, segments already stored keep completing through
+    ``save_state`` and takes drain them (see the class docstring for how a
+    take ends).  A second plain close fails with ``CancelledError``.  With
+    ``cancel_pending_enqueues=True`` incomplete segments are discarded,
+    blocked prefetches and later ``save_state`` runs fail with
+    ``CancelledError``, and a take that cannot be filled fails with
+    ``OutOfRangeError``.
+
+    Args:
+      cancel_pending_enqueues: bool, see above.
+      name: name scope (default ``SQSSClose``).
+
+    Returns:
+      The close Operation.
+    """
+    with tf1.name_scope(name, "SQSSClose", [self._store.barrier_ref]) as scope:
+      eoi_close = self._end_of_input.close(cancel_pending_enqueues=True)
+      deps = [eoi_close]
+      if not cancel_pending_enqueues:
+        deps.append(self._insert_fillers())
+      with tf.control_dependencies(deps):
+        store_close = self._store.close(cancel_pending_enqueues, "BarrierClose")
+        token_close = self._token_queue.close(cancel_pending_enqueues,
+                                              name="FIFOClose")
+      return tf.group(store_close, token_close, name=scope)
+
+  # -- construction helpers -------------------------------------------------
+
+  def _reenter_scope(self):
+    return _ReenteredScope(self._scope)
+
+  def _component_index(self, kind, name):
+    return self._index["__%s__%s" % (kind, name)]
+
+  def _build_prefetch(self):
+    """All inserts of one example; see the module docstring."""
+    u = self._num_unroll
+    count = tf.math.floordiv(self._padded_length, u)
+    steps = tf.range(count)
+    ones = tf.ones(tf.expand_dims(count, 0), dtype=tf.int32)
+    lengths = tf.minimum(u, tf.maximum(0, self._length - u * steps))
+    keys = tf.strings.join(
+        [tf.strings.as_string(steps, width=5, fill="0"), "_of_",
+         tf.strings.as_string(count, width=5, fill="0"), ":", self._key],
+        name="StringJoinCurrentKeys")
+    stop_key = tf.strings.join(["STOP:", self._key], name="StringJoinStop")
+    next_keys = tf.concat([keys[1:], tf.expand_dims(stop_key, 0)], 0,
+                          name="concat_next_keys")
+
+    # A key may be in flight only once (contrib let single-segment duplicates
+    # through and failed obscurely on multi-segment ones).
+    seen = raw.LookupTableFindV2(table_handle=self._in_flight,
+                                 keys=tf.expand_dims(self._key, 0),
+                                 default_value=tf.constant(-1, tf.int64))
+    unique = tf1.Assert(
+        tf.less(seen[0], 0),
+        [tf.strings.join(["Duplicate key in flight: '", self._key,
+                          "' is already stored in the state saver (an "
+                          "example with the same key has not finished). Keys "
+                          "must be unique among examples in flight: use "
+                          "make_keys_unique=True or a capacity below the "
+                          "number of distinct examples."])],
+        name="CheckKeyNotInFlight")
+    with tf.control_dependencies([unique]):
+      register = raw.LookupTableInsertV2(
+          table_handle=self._in_flight, keys=tf.expand_dims(self._key, 0),
+          values=tf.constant([1], tf.int64), name="RegisterKey")
+
+    columns = [(_LENGTH, lengths, "Length"),
+               (_TOTAL_LENGTH, self._length * ones, "TotalLength"),
+               (_NEXT_KEY, next_keys, "NextKey"),
+               (_SEQUENCE, steps, "Sequence"),
+               (_SEQUENCE_COUNT, count * ones, "SequenceCount")]
+    for k, v in self._sequences.items():
+      shape = v.get_shape().as_list()[1:]
+      split = tf.reshape(v, tf.concat([[count, u], shape], 0),
+                         name="reshape_sequences_%s" % k)
+      split.set_shape([None, u] + shape)
+      columns.append((self._component_index("sequence", k), split,
+                      "Sequences_%s" % k))
+    for k, v in self._context.items():
+      rank = v.get_shape().ndims
+      tiled = tf.tile(tf.expand_dims(v, 0), tf.concat([[count], [1] * rank], 0),
+                      name="tile_context_%s" % k)
+      tiled.set_shape([None] + v.get_shape().as_list())
+      columns.append((self._component_index("context", k), tiled,
+                      "Context_%s" % k))
+    with tf.control_dependencies([register]):
+      inserts = [self._store.insert_many(i, keys, v, name="BarrierInsert" + n)
+                 for i, v, n in columns]
+    token = self._token_queue.enqueue((tf.constant(_TOKEN),),
+                                      name="EnqueueCapacityToken")
+    # The initial states go in last: segment 0 must not become ready before
+    # its example holds a capacity token.
+    with tf.control_dependencies(inserts + [token]):
+      first_key = keys[:1]
+      state_inserts = [
+          self._store.insert_many(self._component_index("state", k), first_key,
+                                  tf.expand_dims(v, 0),
+                                  name="BarrierInitialInsertState_%s" % k)
+          for k, v in self._states.items()]
+    return tf.group(*(inserts + [token] + state_inserts),
+                    name="StateSaverPrefetchGroup")
+
+  def _filler_count(self):
+    """How many filler entries close() writes (an int), see class doc."""
+    size = _checks.static_int(self._batch_size)
+    if size is None:
+      size = self._capacity
+    return size or 0
+
+  def _insert_fillers(self):
+    """Ops writing empty complete entries so that a waiting take returns."""
+    n = self._filler_count()
+    if n == 0:
+      return tf.no_op(name="NoFillers")
+    closed = self._token_queue.is_closed()
+    wanted = tf.logical_not(closed)
+    if not self._allow_small_batch:
+      # Fillers only matter once no full batch can ever be made again.
+      wanted = tf.logical_and(wanted, self._token_queue.size() < n)
+    count = tf.where(wanted, n, 0)
+    keys = tf.strings.join([_FILLER_KEY_PREFIX,
+                            tf.strings.as_string(tf.range(count))])
+    inserts = []
+    for i, (dtype, shape) in enumerate(zip(self._store.types,
+                                           self._store.shapes)):
+      zero = "" if dtype == tf.string else tf.zeros([], dtype)
+      value = tf.fill(tf.concat([[count], shape.as_list()], 0),
+                      tf.cast(zero, dtype) if dtype != tf.string else zero)
+      inserts.append(self._store.insert_many(i, keys, value,
+                                             name="InsertFiller"))
+    return tf.group(*inserts, name="InsertFillers")
+
+  def _end_of_input_if(self, condition, name):
+    """Op raising OutOfRangeError when `condition` (bool scalar) holds."""
+    return self._end_of_input.dequeue_many(tf.cast(condition, tf.int32),
+                                           name=name)
+
+  def _build_take(self):
+    """The take and everything derived from it (fills self._received)."""
+    batch_size = self._batch_size
+    deps = []
+    if isinstance(batch_size, tf.Tensor) and _checks.static_int(
+        batch_size) is None:
+      deps.append(tf1.Assert(
+          tf.greater_equal(batch_size, 0),
+          ["batch_size must be >= 0, got: ", batch_size],
+          name="CheckBatchSizeNotNegative"))
+    if not self._allow_small_batch:
+      # Closed and fewer examples left than a batch: no full batch can come.
+      hopeless = tf.logical_and(self._token_queue.is_closed(),
+                                self._token_queue.size() < batch_size)
+      deps.append(self._end_of_input_if(hopeless, "NoFullBatchLeft"))
+    with tf.control_dependencies(deps):
+      indices, keys, values = self._store.take_many(
+          batch_size, self._allow_small_batch, name="BarrierTakeMany")
+
+    real = tf.greater(values[_SEQUENCE_COUNT], 0)
+    if self._filler_count() == 0:
+      pass
+    elif self._allow_small_batch:
+      taken = tf.size(indices)
+      n_real = tf.reduce_sum(tf.cast(real, tf.int32))
+      only_fillers = tf.logical_and(taken > 0, tf.equal(n_real, 0))
+      end = self._end_of_input_if(only_fillers, "NothingLeft")
+      with tf.control_dependencies([end]):
+        rows = tf.reshape(tf.where(real), [-1])
+      indices = tf.gather(indices, rows)
+      keys = tf.gather(keys, rows)
+      values = [tf.gather(v, rows) for v in values]
+    else:
+      end = self._end_of_input_if(tf.logical_not(tf.reduce_all(real)),
+                                  "NoFullBatchLeft")
+      with tf.control_dependencies([end]):
+        indices = tf.identity(indices)
+        keys = tf.identity(keys)
+        values = [tf.identity(v) for v in values]
+
+    sequence = values[_SEQUENCE]
+    count = values[_SEQUENCE_COUNT]
+    done = sequence + 1 >= count
+    finished = tf.reduce_sum(tf.cast(done, tf.int32))
+    release = self._token_queue.dequeue_many(finished,
+                                             name="ReleaseCapacityTokens")
+    done_keys = tf.strings.substr(
+        tf.boolean_mask(values[_NEXT_KEY], done), 5, 2 ** 30)
+    forget = raw.LookupTableRemoveV2(table_handle=self._in_flight,
+                                     keys=done_keys, name="ForgetFinishedKeys")
+    with tf.control_dependencies([release, forget]):
+      states = collections.OrderedDict(
+          (k, tf.identity(values[self._component_index("state", k)]))
+          for k in self._states)
+    self._received = {
+        "insertion_index": indices,
+        "key": keys,
+        "length": values[_LENGTH],
+        "total_length": values[_TOTAL_LENGTH],
+        "next_key": values[_NEXT_KEY],
+        "sequence": sequence,
+        "sequence_count": count,
+        "batch_size": tf.shape(values[_LENGTH])[0],
+        "context": collections.OrderedDict(
+            (k, values[self._component_index("context", k)])
+            for k in self._context),
+        "sequences": collections.OrderedDict(
+            (k, values[self._component_index("sequence", k)])
+            for k in self._sequences),
+        "states": states,
+        "not_done_rows": tf.reshape(tf.where(tf.logical_not(done)), [-1]),
+    }
+
+
+class _ReenteredScope(object):
+  """Context manager re-entering an absolute name scope ending with '/'."""
+
+  def __init__(self, scope):
+    self._scope = scope
+    self._stack = []
+
+  def __enter__(self):
+    graph = tf1.get_default_graph()
+    outer = graph.name_scope(None)
+    outer.__enter__()
+    inner = graph.name_scope(self._scope)
+    inner.__enter__()
+    self._stack = [outer, inner]
+    return self._scope
+
+  def __exit__(self, *exc):
+    for cm in reversed(self._stack):
+      cm.__exit__(*exc)
+    return False
+
+
+def _check_batch_size(batch_size, caller):
+  """Validates batch_size; returns it as an int or an int32 Tensor.
+
+  Raises:
+    TypeError: not an int nor an integer tensor.
+    ValueError: negative.
+  """
+  if isinstance(batch_size, bool):
+    raise TypeError("%s: batch_size must be an int or an int32 scalar tensor, "
+                    "got %r" % (caller, batch_size))
+  if _is_int(batch_size):
+    if batch_size < 0:
+      raise ValueError("%s: batch_size must be >= 0, got %d" %
+                       (caller, batch_size))
+    return int(batch_size)
+  if isinstance(batch_size, float):
+    raise TypeError("%s: batch_size must be an int or an int32 scalar tensor, "
+                    "got %r" % (caller, batch_size))
+  batch_size = tf.convert_to_tensor(batch_size, name="batch_size")
+  if not batch_size.dtype.is_integer:
+    raise TypeError("%s: batch_size must be an int32 scalar tensor, got %s" %
+                    (caller, batch_size.dtype))
+  if batch_size.dtype != tf.int32:
+    batch_size = tf.cast(batch_size, tf.int32)
+  known = _checks.static_int(batch_size)
+  if known is not None and known < 0:
+    raise ValueError("%s: batch_size must be >= 0, got %d" % (caller, known))
+  return batch_size
