@@ -587,14 +587,14 @@ class SequenceQueueingStateSaver(object):
                (_SEQUENCE_COUNT, count * ones, "SequenceCount")]
     for k, v in self._sequences.items():
       shape = v.get_shape().as_list()[1:]
-      split = tf.reshape(v, tf.concat([[count, u], shape], 0),
+      split = tf.reshape(v, _dims([count, u], shape),
                          name="reshape_sequences_%s" % k)
       split.set_shape([None, u] + shape)
       columns.append((self._component_index("sequence", k), split,
                       "Sequences_%s" % k))
     for k, v in self._context.items():
       rank = v.get_shape().ndims
-      tiled = tf.tile(tf.expand_dims(v, 0), tf.concat([[count], [1] * rank], 0),
+      tiled = tf.tile(tf.expand_dims(v, 0), _dims([count], [1] * rank),
                       name="tile_context_%s" % k)
       tiled.set_shape([None] + v.get_shape().as_list())
       columns.append((self._component_index("context", k), tiled,
@@ -640,7 +640,7 @@ class SequenceQueueingStateSaver(object):
     for i, (dtype, shape) in enumerate(zip(self._store.types,
                                            self._store.shapes)):
       zero = "" if dtype == tf.string else tf.zeros([], dtype)
-      value = tf.fill(tf.concat([[count], shape.as_list()], 0),
+      value = tf.fill(_dims([count], shape.as_list()),
                       tf.cast(zero, dtype) if dtype != tf.string else zero)
       inserts.append(self._store.insert_many(i, keys, value,
                                              name="InsertFiller"))
@@ -745,6 +745,13 @@ class _ReenteredScope(object):
     for cm in reversed(self._stack):
       cm.__exit__(*exc)
     return False
+
+
+def _dims(leading, static):
+  """int32 shape vector: `leading` tensors followed by static Python ints."""
+  return tf.concat([tf.stack(leading),
+                    tf.constant(static, dtype=tf.int32, shape=[len(static)])],
+                   0)
 
 
 def _check_batch_size(batch_size, caller):
