@@ -205,7 +205,11 @@ def _check_multiples(sequences, num_unroll):
       n = v.dense_shape[0]
       check = _checks.check_multiple_of(n, tf.cast(num_unroll, n.dtype),
                                         "SparseTensor %s first dimension" % k)
-      checked[k] = tf.SparseTensor(v.indices, v.values, check)
+      with tf.control_dependencies([check]):
+        checked[k] = tf.SparseTensor(
+            tf.identity(v.indices, name="multiple_of_checked"),
+            tf.identity(v.values, name="multiple_of_checked"),
+            tf.identity(v.dense_shape, name="multiple_of_checked"))
     else:
       try:
         v = tf.convert_to_tensor(v)

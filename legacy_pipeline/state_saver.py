@@ -529,11 +529,22 @@ class SequenceQueueingStateSaver(object):
     """
     with tf1.name_scope(name, "SQSSClose", [self._store.barrier_ref]) as scope:
       eoi_close = self._end_of_input.close(cancel_pending_enqueues=True)
-      deps = [eoi_close]
       if not cancel_pending_enqueues:
-        deps.append(self._insert_fillers())
-      with tf.control_dependencies(deps):
-        store_close = self._store.close(cancel_pending_enqueues, "BarrierClose")
+        with tf.control_dependencies([eoi_close, self._insert_fillers()]):
+          store_close = self._store.close(False, "BarrierClose")
+      else:
+        # TF's Barrier deadlocks on a cancelling close once a plain close has
+        # already shut its ready queue (closed with nothing incomplete).  A
+        # cancel has nothing left to do then, so it is skipped in that case.
+        drained = tf.logical_and(self._token_queue.is_closed(), tf.equal(
+            self._store.incomplete_size(), 0))
+        with tf.control_dependencies([eoi_close]):
+          store_close = _run_unless(
+              drained, self._store.barrier_ref,
+              lambda ref: raw.BarrierClose(handle=ref,
+                                           cancel_pending_enqueues=True,
+                                           name="BarrierClose"))
+      with tf.control_dependencies([store_close]):
         token_close = self._token_queue.close(cancel_pending_enqueues,
                                               name="FIFOClose")
       return tf.group(store_close, token_close, name=scope)
@@ -602,11 +613,15 @@ class SequenceQueueingStateSaver(object):
     with tf.control_dependencies([register]):
       inserts = [self._store.insert_many(i, keys, v, name="BarrierInsert" + n)
                  for i, v, n in columns]
-    token = self._token_queue.enqueue((tf.constant(_TOKEN),),
-                                      name="EnqueueCapacityToken")
+    # The token follows the inserts: a prefetch that fails before storing its
+    # example (end of input, bad data) must not take a token, or the count of
+    # examples in flight that ends the input cleanly would be off.
+    with tf.control_dependencies(inserts):
+      token = self._token_queue.enqueue((tf.constant(_TOKEN),),
+                                        name="EnqueueCapacityToken")
     # The initial states go in last: segment 0 must not become ready before
     # its example holds a capacity token.
-    with tf.control_dependencies(inserts + [token]):
+    with tf.control_dependencies([token]):
       first_key = keys[:1]
       state_inserts = [
           self._store.insert_many(self._component_index("state", k), first_key,
@@ -745,6 +760,24 @@ class _ReenteredScope(object):
     for cm in reversed(self._stack):
       cm.__exit__(*exc)
     return False
+
+
+def _run_unless(skip, ref, build):
+  """Runs the op `build(ref)` unless the bool scalar `skip` is true.
+
+  Built from TF's primitive Switch/Merge ops rather than tf.cond because the
+  op takes a ref-typed handle, which cond_v2 (TF 2.x) cannot capture.
+
+  Returns:
+    A tensor that is always computed, after the op when it ran.
+  """
+  run = tf.logical_not(skip)
+  pred_false, pred_true = raw.Switch(data=run, pred=run)
+  _, ref_true = raw.RefSwitch(data=ref, pred=run)
+  op = build(ref_true)
+  with tf.control_dependencies([op]):
+    after = tf.identity(pred_true)
+  return raw.Merge(inputs=[pred_false, after]).output
 
 
 def _dims(leading, static):
