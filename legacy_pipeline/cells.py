@@ -9,6 +9,7 @@ with TF 1.x cells keep working.  They are plain objects used through
 from __future__ import absolute_import, division, print_function
 
 import collections
+import weakref
 
 from legacy_pipeline._tf import tf, tf1
 
@@ -81,11 +82,14 @@ class RNNCell(object):
     raise NotImplementedError
 
 
+_NAMES_BY_GRAPH = weakref.WeakKeyDictionary()
+
+
 def _unique_name(base):
   """`base`, or `base_N`, unique among cells built in this variable scope."""
   graph = tf1.get_default_graph()
   prefix = tf1.get_variable_scope().name
-  used = graph.__dict__.setdefault("_legacy_pipeline_cell_names", set())
+  used = _NAMES_BY_GRAPH.setdefault(graph, set())
   name, n = base, 0
   while (prefix, name) in used:
     n += 1
