@@ -1,0 +1,90 @@
+"""Decides, once per process, which implementation each fallback uses.
+
+Two choices, both made here and nowhere else:
+
+* saver -- ``"contrib"``: TF 1.x's real ``tf.contrib.training``;
+  ``"inhouse"``: ``legacy_pipeline``'s state saver.
+* cells -- ``"native"``: ``tf.compat.v1.nn.rnn_cell`` (TF <= 2.15, or
+  ``tf_keras`` with ``TF_USE_LEGACY_KERAS=1``); ``"inhouse"``:
+  ``legacy_pipeline.cells``.
+
+``LEGACY_PIPELINE_BACKEND=auto|contrib|inhouse`` overrides: ``auto`` (the
+default) prefers contrib and native cells where they exist, ``contrib`` demands
+them (error if absent), ``inhouse`` uses the in-house pieces for both.
+"""
+from __future__ import absolute_import, division, print_function
+
+import collections
+import importlib
+import os
+
+import tensorflow as tf
+
+from legacy_pipeline.errors import BackendUnavailableError
+
+ENV_VAR = "LEGACY_PIPELINE_BACKEND"
+CHOICES = ("auto", "contrib", "inhouse")
+
+Decision = collections.namedtuple(
+    "Decision", ["tf_version", "saver", "cells", "requested", "reason"])
+
+
+def _contrib_available():
+  if not tf.version.VERSION.startswith("1."):
+    return False, "TF %s has no tf.contrib" % tf.version.VERSION
+  try:
+    importlib.import_module("tensorflow.contrib.training")
+  except ImportError as e:
+    return False, "tf.contrib.training does not import: %s" % e
+  return True, "tf.contrib.training imports"
+
+
+def _native_cells_available():
+  try:
+    tf.compat.v1.nn.rnn_cell.LSTMCell  # pylint: disable=pointless-statement
+  except (AttributeError, ImportError) as e:
+    return False, "no tf.compat.v1.nn.rnn_cell (%s)" % str(e).split("\n")[0]
+  return True, "tf.compat.v1.nn.rnn_cell.LSTMCell exists"
+
+
+def decide(environ=None):
+  """Makes the choice from the installed TF and the environment.
+
+  Args:
+    environ: mapping to read LEGACY_PIPELINE_BACKEND from (os.environ if None).
+
+  Returns:
+    A Decision(tf_version, saver, cells, requested, reason).
+
+  Raises:
+    ValueError: the variable has a value other than auto, contrib, inhouse.
+    BackendUnavailableError: contrib was demanded but is not installed.
+  """
+  environ = os.environ if environ is None else environ
+  requested = environ.get(ENV_VAR, "auto").strip().lower() or "auto"
+  if requested not in CHOICES:
+    raise ValueError("%s=%r: expected one of %s" %
+                     (ENV_VAR, environ.get(ENV_VAR), ", ".join(CHOICES)))
+  has_contrib, contrib_why = _contrib_available()
+  has_cells, cells_why = _native_cells_available()
+  if requested == "inhouse":
+    return Decision(tf.version.VERSION, "inhouse", "inhouse", requested,
+                    "%s=inhouse" % ENV_VAR)
+  if requested == "contrib" and not has_contrib:
+    raise BackendUnavailableError(
+        "%s=contrib but %s: install tensorflow==1.15.5 (Python 3.7) or unset "
+        "%s" % (ENV_VAR, contrib_why, ENV_VAR))
+  saver = "contrib" if has_contrib else "inhouse"
+  cells = "native" if has_cells else "inhouse"
+  return Decision(tf.version.VERSION, saver, cells, requested,
+                  "%s; %s" % (contrib_why, cells_why))
+
+
+_DECISION = []
+
+
+def decision():
+  """The process-wide Decision (made on first call, then cached)."""
+  if not _DECISION:
+    _DECISION.append(decide())
+  return _DECISION[0]

@@ -1,0 +1,34 @@
+"""Public name -> (preferred source, fallback), resolved by the probe."""
+from __future__ import absolute_import, division, print_function
+
+import importlib
+
+from compat import _probe
+
+# name: (module when the choice is contrib/native, in-house module)
+SAVER = {
+    "batch_sequences_with_states": ("tensorflow.contrib.training",
+                                    "legacy_pipeline"),
+    "SequenceQueueingStateSaver": ("tensorflow.contrib.training",
+                                   "legacy_pipeline"),
+    "NextQueuedSequenceBatch": ("tensorflow.contrib.training",
+                                "legacy_pipeline"),
+}
+
+CELLS = ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell", "MultiRNNCell",
+         "LSTMStateTuple")
+
+
+def saver_symbol(name):
+  """The object `name` of the chosen state-saver backend."""
+  preferred, fallback = SAVER[name]
+  module = preferred if _probe.decision().saver == "contrib" else fallback
+  return getattr(importlib.import_module(module), name)
+
+
+def cell_symbol(name):
+  """The RNN cell class `name` from the chosen cells backend."""
+  if _probe.decision().cells == "native":
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    return getattr(tf.compat.v1.nn.rnn_cell, name)
+  return getattr(importlib.import_module("legacy_pipeline"), name)

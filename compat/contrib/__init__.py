@@ -1,0 +1,1 @@
+"""compat.contrib: the parts of tf.contrib this project provides."""

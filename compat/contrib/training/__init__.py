@@ -1,0 +1,17 @@
+"""compat.contrib.training: contrib's state saver, real or in-house.
+
+``from compat.contrib.training import batch_sequences_with_states`` gives TF
+1.x's own function where tf.contrib exists and the in-house one elsewhere
+(decided by compat._probe).
+"""
+from __future__ import absolute_import, division, print_function
+
+from compat import _table
+
+batch_sequences_with_states = _table.saver_symbol(
+    "batch_sequences_with_states")
+SequenceQueueingStateSaver = _table.saver_symbol("SequenceQueueingStateSaver")
+NextQueuedSequenceBatch = _table.saver_symbol("NextQueuedSequenceBatch")
+
+__all__ = ["batch_sequences_with_states", "SequenceQueueingStateSaver",
+           "NextQueuedSequenceBatch"]
