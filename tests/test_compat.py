@@ -35,6 +35,25 @@ def test_auto_choice_matches_this_environment():
     assert d.cells == "native"
 
 
+# What each tox env must choose (the README's compatibility table).
+EXPECTED_BY_TOX_ENV = {
+    "py37-tf115": ("contrib", "native"),
+    "py311-tf215": ("inhouse", "native"),
+    "py311-tf221-keras3": ("inhouse", "inhouse"),
+    "py311-tf221-tfkeras": ("inhouse", "native"),
+}
+
+
+def test_branch_taken_in_this_tox_env():
+  env = os.environ.get("LEGACY_PIPELINE_TOX_ENV")
+  if env not in EXPECTED_BY_TOX_ENV:
+    pytest.skip("not run by tox (LEGACY_PIPELINE_TOX_ENV=%r)" % env)
+  if os.environ.get("LEGACY_PIPELINE_BACKEND", "auto") != "auto":
+    pytest.skip("backend forced by LEGACY_PIPELINE_BACKEND")
+  d = _probe.decide()
+  assert (d.saver, d.cells) == EXPECTED_BY_TOX_ENV[env], compat.describe()
+
+
 def test_env_override_inhouse():
   d = _probe.decide({"LEGACY_PIPELINE_BACKEND": "inhouse"})
   assert (d.saver, d.cells) == ("inhouse", "inhouse")
