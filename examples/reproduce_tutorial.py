@@ -65,7 +65,12 @@ def input_graph(path):
   return key, context, sequence
 
 
-def make_batch(key, context, sequence, states, num_unroll, batch_size):
+def batched_input(path, rng, seed, lstm_size, num_unroll, batch_size):
+  """The notebook's batch: random initial LSTM states, unique keys."""
+  tf1.set_random_seed(seed)
+  key, context, sequence = input_graph(path)
+  states = {"lstm_state_c": rng.rand(lstm_size),
+            "lstm_state_h": rng.rand(lstm_size)}
   return batch_sequences_with_states(
       input_key=key, input_sequences=sequence, input_context=context,
       input_length=tf.shape(sequence[F_TOKEN])[0], initial_states=states,
@@ -94,11 +99,7 @@ def batch_walk(path, rng, seed, iterations=8, lstm_size=8, num_unroll=3,
   """Returns the printed values too, so tests can check them."""
   walk = []
   with tf.Graph().as_default():
-    tf1.set_random_seed(seed)
-    key, context, sequence = input_graph(path)
-    states = {"lstm_state_c": rng.rand(lstm_size),
-              "lstm_state_h": rng.rand(lstm_size)}
-    batch = make_batch(key, context, sequence, states, num_unroll, batch_size)
+    batch = batched_input(path, rng, seed, lstm_size, num_unroll, batch_size)
     state_c = batch.state("lstm_state_c")
     state_h = batch.state("lstm_state_h")
     update = tf.group(batch.save_state("lstm_state_c", state_c + 1),
@@ -141,11 +142,7 @@ def train(path, rng, seed, steps, log_every=1000, lstm_size=64, num_unroll=3,
   """The notebook's model; returns the list of mean losses per phase."""
   means = []
   with tf.Graph().as_default():
-    tf1.set_random_seed(seed)
-    key, context, sequence = input_graph(path)
-    states = {"lstm_state_c": rng.rand(lstm_size),
-              "lstm_state_h": rng.rand(lstm_size)}
-    batch = make_batch(key, context, sequence, states, num_unroll, batch_size)
+    batch = batched_input(path, rng, seed, lstm_size, num_unroll, batch_size)
     inputs = tf.cast(batch.sequences[F_TOKEN], tf.float64)
     inputs_by_time = tf.split(inputs, num_unroll, axis=1)
     cell = compat.rnn_cell.LSTMCell(num_units=lstm_size)

@@ -110,27 +110,19 @@ def test_static_shapes(h, backend):
   assert saver.next_batch.key.get_shape().as_list() == [None]
 
 
-def test_not_multiple_of_num_unroll_fails_at_prefetch(h, backend):
-  """§13.3."""
+@pytest.mark.parametrize("rows,num_unroll,length", [(3, 17, 3), (0, 2, 0)],
+                         ids=["not_a_multiple", "zero_length"])
+def test_bad_padded_length_fails_at_prefetch(h, backend, rows, num_unroll,
+                                             length):
+  """§13.3 and §4: not a multiple of num_unroll; zero length always fails."""
   saver = backend.SequenceQueueingStateSaver(
-      batch_size=1, num_unroll=17, input_length=3, input_key="k",
+      batch_size=1, num_unroll=num_unroll, input_length=length, input_key="k",
       input_sequences={"seq": tf1.placeholder_with_default(
-          np.zeros([3], np.float32), [None])},
+          np.zeros([rows], np.float32), [None])},
       input_context={}, initial_states={"s": 0.0})
   with pytest.raises(tf.errors.InvalidArgumentError,
-                     match="should be a multiple of: 17, but saw value: 3"):
-    h.run(saver.prefetch_op)
-
-
-def test_zero_length_fails_at_prefetch(h, backend):
-  """§4: a zero-length sequence always fails."""
-  saver = backend.SequenceQueueingStateSaver(
-      batch_size=1, num_unroll=2, input_length=0, input_key="k",
-      input_sequences={"seq": tf1.placeholder_with_default(
-          np.zeros([0], np.float32), [None])},
-      input_context={}, initial_states={"s": 0.0})
-  with pytest.raises(tf.errors.InvalidArgumentError,
-                     match="should be a multiple of: 2, but saw value: 0"):
+                     match="should be a multiple of: %d, but saw value: %d" %
+                     (num_unroll, rows)):
     h.run(saver.prefetch_op)
 
 
