@@ -16,11 +16,16 @@ def _join(parts):
   return tf.strings.join(parts)
 
 
+def is_int(value):
+  """True for a Python integer that is not a bool."""
+  return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def static_int(value):
   """The Python int behind `value` (int or constant tensor), or None."""
   if isinstance(value, bool):
     return None
-  if isinstance(value, numbers.Integral):
+  if is_int(value):
     return int(value)
   if isinstance(value, (tf.Tensor, tf.Variable)):
     known = tf1.get_static_value(value)

@@ -7,7 +7,6 @@ unique keys, the ready-segments summary and the queue runner.
 from __future__ import absolute_import, division, print_function
 
 import collections
-import numbers
 
 from legacy_pipeline import _checks
 from legacy_pipeline._tf import is_sparse, raw, require_graph_mode, tf, tf1
@@ -89,8 +88,7 @@ def batch_sequences_with_states(input_key,
   _checks.check_dict(input_sequences, "input_sequences", caller)
   _checks.check_dict(input_context, "input_context", caller)
   _checks.check_dict(initial_states, "initial_states", caller)
-  if isinstance(num_threads, bool) or not isinstance(
-      num_threads, numbers.Integral) or num_threads < 1:
+  if not _checks.is_int(num_threads) or num_threads < 1:
     raise ValueError("%s: num_threads must be a positive int, got %r "
                      "(a QueueRunner needs at least one enqueue op)" %
                      (caller, num_threads))
@@ -145,7 +143,7 @@ def _padding(sequences, num_unroll):
     (or the largest sparse dense_shape[0] if all are sparse) and the dict of
     padded sequences.
   """
-  if not _is_int(num_unroll):
+  if not _checks.is_int(num_unroll):
     raise ValueError("Unsupported num_unroll expected int, got: %s" %
                      str(num_unroll))
   if num_unroll <= 0:
@@ -191,10 +189,6 @@ def _padding(sequences, num_unroll):
           "" if v.dtype == tf.string else 0, dtype=v.dtype))
       padded[k] = tf.concat([v, filler], 0)
   return length, padded
-
-
-def _is_int(value):
-  return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _check_multiples(sequences, num_unroll):

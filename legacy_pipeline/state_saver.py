@@ -23,7 +23,6 @@ listed in ``SequenceQueueingStateSaver``'s docstring and in the README.
 from __future__ import absolute_import, division, print_function
 
 import collections
-import numbers
 
 from legacy_pipeline import _checks
 from legacy_pipeline._tf import raw, require_graph_mode, tf, tf1
@@ -45,10 +44,6 @@ _UNBOUNDED = -1
 
 def _sort_by_name(d):
   return collections.OrderedDict(sorted(d.items(), key=lambda kv: kv[0]))
-
-
-def _is_int(value):
-  return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 class _SequenceInputs(object):
@@ -370,7 +365,7 @@ class SequenceQueueingStateSaver(object):
     elif capacity is not None and capacity < batch_size:
       raise ValueError("capacity %d needs to be >= batch_size %d" %
                        (capacity, batch_size))
-    if not _is_int(num_unroll):
+    if not _checks.is_int(num_unroll):
       raise TypeError("%s: num_unroll must be a Python int, got %r" %
                       (caller, num_unroll))
     if num_unroll <= 0:
@@ -437,7 +432,6 @@ class SequenceQueueingStateSaver(object):
       self._num_unroll = num_unroll
       self._capacity = capacity
       self._allow_small_batch = bool(allow_small_batch)
-      self._index = {}
       names = ["__" + n for n, _ in _BOOKKEEPING]
       names += ["__sequence__" + k for k in self._sequences]
       names += ["__context__" + k for k in self._context]
@@ -574,8 +568,10 @@ class SequenceQueueingStateSaver(object):
 
     # A key may be in flight only once (contrib let single-segment duplicates
     # through and failed obscurely on multi-segment ones).
+    # Registered under the example's "STOP:<key>" (its last next_key), so a
+    # take can forget finished examples straight from next_key.
     seen = raw.LookupTableFindV2(table_handle=self._in_flight,
-                                 keys=tf.expand_dims(self._key, 0),
+                                 keys=tf.expand_dims(stop_key, 0),
                                  default_value=tf.constant(-1, tf.int64))
     unique = tf1.Assert(
         tf.less(seen[0], 0),
@@ -588,7 +584,7 @@ class SequenceQueueingStateSaver(object):
         name="CheckKeyNotInFlight")
     with tf.control_dependencies([unique]):
       register = raw.LookupTableInsertV2(
-          table_handle=self._in_flight, keys=tf.expand_dims(self._key, 0),
+          table_handle=self._in_flight, keys=tf.expand_dims(stop_key, 0),
           values=tf.constant([1], tf.int64), name="RegisterKey")
 
     columns = [(_LENGTH, lengths, "Length"),
@@ -654,9 +650,8 @@ class SequenceQueueingStateSaver(object):
     inserts = []
     for i, (dtype, shape) in enumerate(zip(self._store.types,
                                            self._store.shapes)):
-      zero = "" if dtype == tf.string else tf.zeros([], dtype)
-      value = tf.fill(_dims([count], shape.as_list()),
-                      tf.cast(zero, dtype) if dtype != tf.string else zero)
+      zero = tf.constant("" if dtype == tf.string else 0, dtype=dtype)
+      value = tf.fill(_dims([count], shape.as_list()), zero)
       inserts.append(self._store.insert_many(i, keys, value,
                                              name="InsertFiller"))
     return tf.group(*inserts, name="InsertFillers")
@@ -686,9 +681,7 @@ class SequenceQueueingStateSaver(object):
           batch_size, self._allow_small_batch, name="BarrierTakeMany")
 
     real = tf.greater(values[_SEQUENCE_COUNT], 0)
-    if self._filler_count() == 0:
-      pass
-    elif self._allow_small_batch:
+    if self._filler_count() and self._allow_small_batch:
       taken = tf.size(indices)
       n_real = tf.reduce_sum(tf.cast(real, tf.int32))
       only_fillers = tf.logical_and(taken > 0, tf.equal(n_real, 0))
@@ -698,7 +691,7 @@ class SequenceQueueingStateSaver(object):
       indices = tf.gather(indices, rows)
       keys = tf.gather(keys, rows)
       values = [tf.gather(v, rows) for v in values]
-    else:
+    elif self._filler_count():
       end = self._end_of_input_if(tf.logical_not(tf.reduce_all(real)),
                                   "NoFullBatchLeft")
       with tf.control_dependencies([end]):
@@ -712,10 +705,10 @@ class SequenceQueueingStateSaver(object):
     finished = tf.reduce_sum(tf.cast(done, tf.int32))
     release = self._token_queue.dequeue_many(finished,
                                              name="ReleaseCapacityTokens")
-    done_keys = tf.strings.substr(
-        tf.boolean_mask(values[_NEXT_KEY], done), 5, 2 ** 30)
-    forget = raw.LookupTableRemoveV2(table_handle=self._in_flight,
-                                     keys=done_keys, name="ForgetFinishedKeys")
+    forget = raw.LookupTableRemoveV2(
+        table_handle=self._in_flight,
+        keys=tf.boolean_mask(values[_NEXT_KEY], done),
+        name="ForgetFinishedKeys")
     with tf.control_dependencies([release, forget]):
       states = collections.OrderedDict(
           (k, tf.identity(values[self._component_index("state", k)]))
@@ -797,7 +790,7 @@ def _check_batch_size(batch_size, caller):
   if isinstance(batch_size, bool):
     raise TypeError("%s: batch_size must be an int or an int32 scalar tensor, "
                     "got %r" % (caller, batch_size))
-  if _is_int(batch_size):
+  if _checks.is_int(batch_size):
     if batch_size < 0:
       raise ValueError("%s: batch_size must be >= 0, got %d" %
                        (caller, batch_size))

@@ -339,11 +339,6 @@ def _drain(h, batch, save, limit=20):
   return batches, False
 
 
-def _o2_expected(path_lengths):
-  # offsets of records with 1-float steps: 16 bytes framing + payload
-  return path_lengths
-
-
 @pytest.mark.parametrize("wait", [True, False], ids=["after_close", "racing"])
 def test_o2_small_batches_at_end(h, backend, tmp_path, wait):
   """§14 O2 with allow_small_batch=True: (A0,B0),(A1,B1),(B2,C0),(D0),(D1)."""
@@ -440,15 +435,20 @@ def test_o5_take_waiting_at_close_returns(h, inhouse, tmp_path,
   h.run(saver.close(cancel_pending_enqueues=True))
 
 
-def test_close_semantics(h, backend):
-  """§7: after close, saves still work, new examples are cancelled."""
+def _two_segment_saver(backend):
+  """A fed-key saver of two-segment examples, batch 1, small batches on."""
   key = tf1.placeholder(tf.string, [])
   saver = backend.SequenceQueueingStateSaver(
       batch_size=1, num_unroll=2, input_length=4, input_key=key,
       input_sequences={"x": np.zeros([4], np.float32)}, input_context={},
       initial_states={"s": np.float32(0)}, allow_small_batch=True)
   batch = saver.next_batch
-  save = batch.save_state("s", batch.state("s") + 1)
+  return key, saver, batch, batch.save_state("s", batch.state("s") + 1)
+
+
+def test_close_semantics(h, backend):
+  """§7: after close, saves still work, new examples are cancelled."""
+  key, saver, batch, save = _two_segment_saver(backend)
   h.run(saver.prefetch_op, {key: "a"})
   h.run(saver.close())
   with pytest.raises(tf.errors.CancelledError):
@@ -462,13 +462,7 @@ def test_close_semantics(h, backend):
 
 
 def test_cancel_close_discards_incomplete(h, backend):
-  key = tf1.placeholder(tf.string, [])
-  saver = backend.SequenceQueueingStateSaver(
-      batch_size=1, num_unroll=2, input_length=4, input_key=key,
-      input_sequences={"x": np.zeros([4], np.float32)}, input_context={},
-      initial_states={"s": np.float32(0)}, allow_small_batch=True)
-  batch = saver.next_batch
-  save = batch.save_state("s", batch.state("s") + 1)
+  key, saver, batch, save = _two_segment_saver(backend)
   h.run(saver.prefetch_op, {key: "a"})
   h.run(saver.close(cancel_pending_enqueues=True))
   with pytest.raises(tf.errors.CancelledError):

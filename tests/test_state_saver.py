@@ -230,16 +230,23 @@ def test_prefetch_and_next_batch_are_cached(h, backend):
   assert saver.batch_size == 2 and saver.num_unroll == 2
 
 
-def test_build_time_errors(h, backend):
-  """§12: errors raised while the graph is built."""
-  kw = dict(batch_size=1, num_unroll=2, input_length=2, input_key="k",
-            input_sequences={"s": np.zeros([2], np.float32)}, input_context={},
-            initial_states={"st": 0.0})
+def _builder(backend):
+  """build(**overrides) -> a one-step saver with valid defaults."""
+  defaults = dict(batch_size=1, num_unroll=2, input_length=2, input_key="k",
+                  input_sequences={"s": np.zeros([2], np.float32)},
+                  input_context={}, initial_states={"st": 0.0})
 
   def build(**over):
-    args = dict(kw)
+    args = dict(defaults)
     args.update(over)
     return backend.SequenceQueueingStateSaver(**args)
+
+  return build
+
+
+def test_build_time_errors(h, backend):
+  """§12: errors raised while the graph is built."""
+  build = _builder(backend)
 
   with pytest.raises(ValueError, match="initial_states may not be empty"):
     build(initial_states={})
@@ -283,14 +290,7 @@ def test_build_time_errors(h, backend):
 
 def test_inhouse_build_time_fixes(h, inhouse):
   """§15 fixes 2 and 4: negative batch_size, non-dict arguments."""
-  kw = dict(batch_size=1, num_unroll=2, input_length=2, input_key="k",
-            input_sequences={"s": np.zeros([2], np.float32)}, input_context={},
-            initial_states={"st": 0.0})
-
-  def build(**over):
-    args = dict(kw)
-    args.update(over)
-    return inhouse.SequenceQueueingStateSaver(**args)
+  build = _builder(inhouse)
 
   with pytest.raises(ValueError, match="batch_size must be >= 0, got -1"):
     build(batch_size=-1)
