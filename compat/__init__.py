@@ -2,9 +2,15 @@
 
 ``compat.BACKEND`` says which state saver is used (``"contrib"`` or
 ``"inhouse"``), ``compat.CELLS`` which RNN cells (``"native"`` or
-``"inhouse"``); ``compat.describe()`` gives both in one line.  The choice is
-made once, in ``compat._probe`` (see there for LEGACY_PIPELINE_BACKEND).
-Importing this package changes no global TensorFlow state.
+``"inhouse"``), ``compat.LAYERS`` which ``tf.layers``/graph-mode ``tf.keras``
+(``"native"`` or ``"inhouse"``); ``compat.describe()`` gives all in one line.
+The choice is made once, in ``compat._probe`` (see there for
+LEGACY_PIPELINE_BACKEND).
+
+``from compat import tf`` (or ``compat.v1_namespace()``) gives a TF 1.x-style
+namespace; on TF 2.x building it calls
+``tf.compat.v1.disable_v2_behavior()``, switching the process to graph mode.
+Importing this package alone changes no global TensorFlow state.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -14,13 +20,15 @@ from compat import _table
 DECISION = _probe.decision()
 BACKEND = DECISION.saver
 CELLS = DECISION.cells
+LAYERS = DECISION.layers
 
 
 def describe():
   """One line: TF version, saver backend, cells backend and why."""
   d = DECISION
-  return "TF %s: state saver=%s, rnn cells=%s (requested %s; %s)" % (
-      d.tf_version, d.saver, d.cells, d.requested, d.reason)
+  return ("TF %s: state saver=%s, rnn cells=%s, layers/keras=%s "
+          "(requested %s; %s)" % (d.tf_version, d.saver, d.cells, d.layers,
+                                  d.requested, d.reason))
 
 
 class _RNNCells(object):
@@ -34,4 +42,30 @@ class _RNNCells(object):
 
 rnn_cell = _RNNCells()
 
-__all__ = ["BACKEND", "CELLS", "DECISION", "describe", "rnn_cell"]
+
+def v1_namespace():
+  """The TF 1.x-style namespace (see compat._namespace).
+
+  Returns:
+    The real ``tensorflow`` module on TF 1.x when contrib and the native cells
+    and layers are used; otherwise ``tf.compat.v1`` with ``VERSION``,
+    ``contrib.training``, ``nn.rnn_cell``, ``layers.dense`` and a graph-mode
+    ``keras`` laid over it.
+
+  Side effects: on TF 2.x, switches the process to TF 1.x behaviour
+  (``tf.compat.v1.disable_v2_behavior()``: graph mode) the first time.
+  """
+  from compat import _namespace  # pylint: disable=g-import-not-at-top
+  return _namespace.namespace()
+
+
+def __getattr__(name):
+  # `from compat import tf` builds the namespace on demand (PEP 562), so a
+  # plain `import compat` keeps eager mode untouched.
+  if name == "tf":
+    return v1_namespace()
+  raise AttributeError("module 'compat' has no attribute %r" % name)
+
+
+__all__ = ["BACKEND", "CELLS", "DECISION", "LAYERS", "describe", "rnn_cell",
+           "v1_namespace"]

@@ -1,12 +1,15 @@
 """Decides, once per process, which implementation each fallback uses.
 
-Two choices, both made here and nowhere else:
+Three choices, all made here and nowhere else:
 
 * saver -- ``"contrib"``: TF 1.x's real ``tf.contrib.training``;
   ``"inhouse"``: ``legacy_pipeline``'s state saver.
 * cells -- ``"native"``: ``tf.compat.v1.nn.rnn_cell`` (TF <= 2.15, or
   ``tf_keras`` with ``TF_USE_LEGACY_KERAS=1``); ``"inhouse"``:
   ``legacy_pipeline.cells``.
+* layers -- ``"native"``: ``tf.compat.v1.layers.dense`` and a Keras 2
+  ``tf.compat.v1.keras`` (both work in graph mode); ``"inhouse"``:
+  ``legacy_pipeline.layers`` (``dense``, ``Dense``, ``Sequential``).
 
 ``LEGACY_PIPELINE_BACKEND=auto|contrib|inhouse`` overrides: ``auto`` (the
 default) prefers contrib and native cells where they exist, ``contrib`` demands
@@ -26,7 +29,8 @@ ENV_VAR = "LEGACY_PIPELINE_BACKEND"
 CHOICES = ("auto", "contrib", "inhouse")
 
 Decision = collections.namedtuple(
-    "Decision", ["tf_version", "saver", "cells", "requested", "reason"])
+    "Decision",
+    ["tf_version", "saver", "cells", "layers", "requested", "reason"])
 
 
 def _contrib_available():
@@ -47,6 +51,17 @@ def _native_cells_available():
   return True, "tf.compat.v1.nn.rnn_cell.LSTMCell exists"
 
 
+def _graph_mode_keras_available():
+  try:
+    tf.compat.v1.layers.dense  # pylint: disable=pointless-statement
+    version = tf.compat.v1.keras.__version__
+  except (AttributeError, ImportError) as e:
+    return False, "no graph-mode Keras (%s)" % str(e).split("\n")[0]
+  if not version.startswith("2."):
+    return False, "Keras %s cannot build TF 1.x graphs" % version
+  return True, "Keras %s" % version
+
+
 def decide(environ=None):
   """Makes the choice from the installed TF and the environment.
 
@@ -54,7 +69,7 @@ def decide(environ=None):
     environ: mapping to read LEGACY_PIPELINE_BACKEND from (os.environ if None).
 
   Returns:
-    A Decision(tf_version, saver, cells, requested, reason).
+    A Decision(tf_version, saver, cells, layers, requested, reason).
 
   Raises:
     ValueError: the variable has a value other than auto, contrib, inhouse.
@@ -67,17 +82,19 @@ def decide(environ=None):
                      (ENV_VAR, environ.get(ENV_VAR), ", ".join(CHOICES)))
   has_contrib, contrib_why = _contrib_available()
   has_cells, cells_why = _native_cells_available()
+  has_keras, keras_why = _graph_mode_keras_available()
   if requested == "inhouse":
-    return Decision(tf.version.VERSION, "inhouse", "inhouse", requested,
-                    "%s=inhouse" % ENV_VAR)
+    return Decision(tf.version.VERSION, "inhouse", "inhouse", "inhouse",
+                    requested, "%s=inhouse" % ENV_VAR)
   if requested == "contrib" and not has_contrib:
     raise BackendUnavailableError(
         "%s=contrib but %s: install tensorflow==1.15.5 (Python 3.7) or unset "
         "%s" % (ENV_VAR, contrib_why, ENV_VAR))
   saver = "contrib" if has_contrib else "inhouse"
   cells = "native" if has_cells else "inhouse"
-  return Decision(tf.version.VERSION, saver, cells, requested,
-                  "%s; %s" % (contrib_why, cells_why))
+  layers = "native" if has_keras else "inhouse"
+  return Decision(tf.version.VERSION, saver, cells, layers, requested,
+                  "%s; %s; %s" % (contrib_why, cells_why, keras_why))
 
 
 _DECISION = []

@@ -32,3 +32,11 @@ def cell_symbol(name):
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     return getattr(tf.compat.v1.nn.rnn_cell, name)
   return getattr(importlib.import_module("legacy_pipeline"), name)
+
+
+def dense_symbol():
+  """``tf.layers.dense`` from the chosen layers backend."""
+  if _probe.decision().layers == "native":
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    return tf.compat.v1.layers.dense
+  return importlib.import_module("legacy_pipeline.layers").dense

@@ -6,6 +6,8 @@ Public API (graph mode, ``tf.compat.v1``):
 * ``SequenceQueueingStateSaver``, ``NextQueuedSequenceBatch`` -- the state saver.
 * ``LSTMCell``, ``BasicLSTMCell``, ``GRUCell``, ``MultiRNNCell``,
   ``LSTMStateTuple``, ``RNNCell`` -- TF 1.x cells for TF builds without them.
+* ``dense``, ``Dense``, ``Sequential`` -- ``tf.layers.dense`` and graph-mode
+  Keras dense layers for TF builds whose Keras cannot build graphs (Keras 3).
 * ``queue_runners`` -- start/stop/join queue-runner threads safely.
 """
 from __future__ import absolute_import, division, print_function
@@ -18,6 +20,9 @@ from legacy_pipeline.cells import LSTMStateTuple
 from legacy_pipeline.cells import MultiRNNCell
 from legacy_pipeline.cells import RNNCell
 from legacy_pipeline.errors import Error
+from legacy_pipeline.layers import Dense
+from legacy_pipeline.layers import Sequential
+from legacy_pipeline.layers import dense
 from legacy_pipeline.runners import queue_runners
 from legacy_pipeline.state_saver import NextQueuedSequenceBatch
 from legacy_pipeline.state_saver import SequenceQueueingStateSaver
@@ -26,6 +31,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BasicLSTMCell",
+    "Dense",
     "Error",
     "GRUCell",
     "LSTMCell",
@@ -34,6 +40,8 @@ __all__ = [
     "NextQueuedSequenceBatch",
     "RNNCell",
     "SequenceQueueingStateSaver",
+    "Sequential",
     "batch_sequences_with_states",
+    "dense",
     "queue_runners",
 ]

@@ -71,7 +71,7 @@ class RNNCell(object):
       with tf1.variable_scope(scope, reuse=tf1.AUTO_REUSE):
         return self._step(inputs, state)
     if self._scope is None:
-      name = self._name or _unique_name(self._default_name)
+      name = self._name or unique_scope_name(self._default_name)
       with tf1.variable_scope(name, reuse=self._reuse) as vs:
         self._scope = vs
         return self._step(inputs, state)
@@ -85,7 +85,7 @@ class RNNCell(object):
 _NAMES_BY_GRAPH = weakref.WeakKeyDictionary()
 
 
-def _unique_name(base):
+def unique_scope_name(base):
   """`base`, or `base_N`, unique among cells built in this variable scope."""
   graph = tf1.get_default_graph()
   prefix = tf1.get_variable_scope().name

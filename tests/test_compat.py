@@ -1,6 +1,7 @@
 """compat: one place decides each fallback, and says which branch it took."""
 from __future__ import absolute_import, division, print_function
 
+import json
 import os
 import subprocess
 import sys
@@ -29,18 +30,19 @@ def test_auto_choice_matches_this_environment():
   assert d.tf_version == tf.version.VERSION
   assert d.saver == ("contrib" if HAS_CONTRIB else "inhouse")
   assert d.cells == ("inhouse" if _keras3() else "native")
+  assert d.layers == d.cells  # both need Keras 2 (or TF 1.x)
   if TF1:
-    assert d.saver == "contrib" and d.cells == "native"
+    assert (d.saver, d.cells, d.layers) == ("contrib", "native", "native")
   if os.environ.get("TF_USE_LEGACY_KERAS") == "1":
     assert d.cells == "native"
 
 
 # What each tox env must choose (the README's compatibility table).
 EXPECTED_BY_TOX_ENV = {
-    "py37-tf115": ("contrib", "native"),
-    "py311-tf215": ("inhouse", "native"),
-    "py311-tf221-keras3": ("inhouse", "inhouse"),
-    "py311-tf221-tfkeras": ("inhouse", "native"),
+    "py37-tf115": ("contrib", "native", "native"),
+    "py311-tf215": ("inhouse", "native", "native"),
+    "py311-tf221-keras3": ("inhouse", "inhouse", "inhouse"),
+    "py311-tf221-tfkeras": ("inhouse", "native", "native"),
 }
 
 
@@ -51,12 +53,13 @@ def test_branch_taken_in_this_tox_env():
   if os.environ.get("LEGACY_PIPELINE_BACKEND", "auto") != "auto":
     pytest.skip("backend forced by LEGACY_PIPELINE_BACKEND")
   d = _probe.decide()
-  assert (d.saver, d.cells) == EXPECTED_BY_TOX_ENV[env], compat.describe()
+  assert (d.saver, d.cells, d.layers) == EXPECTED_BY_TOX_ENV[env], \
+      compat.describe()
 
 
 def test_env_override_inhouse():
   d = _probe.decide({"LEGACY_PIPELINE_BACKEND": "inhouse"})
-  assert (d.saver, d.cells) == ("inhouse", "inhouse")
+  assert (d.saver, d.cells, d.layers) == ("inhouse", "inhouse", "inhouse")
 
 
 def test_env_override_contrib():
@@ -99,7 +102,7 @@ def test_forced_inhouse_in_a_fresh_process():
        "assert t.SequenceQueueingStateSaver is lp.SequenceQueueingStateSaver;"
        "assert compat.rnn_cell.LSTMCell is lp.LSTMCell;"
        "print(compat.describe())"], env=env, timeout=120)
-  assert b"state saver=inhouse, rnn cells=inhouse" in out
+  assert b"state saver=inhouse, rnn cells=inhouse, layers/keras=inhouse" in out
 
 
 def test_importing_compat_changes_no_global_state():
@@ -109,3 +112,72 @@ def test_importing_compat_changes_no_global_state():
        "import compat; from compat.contrib import training;"
        "print(before == tf.executing_eagerly())"], timeout=120)
   assert out.strip().endswith(b"True")
+
+
+_NAMESPACE_PROBE = r"""
+import json, tensorflow
+import compat
+from compat import tf
+from compat.contrib.training import batch_sequences_with_states as bsws
+import legacy_pipeline as lp
+from legacy_pipeline import layers
+out = {"describe": compat.describe(), "is_real_module": tf is tensorflow,
+       "eager": tensorflow.executing_eagerly(), "VERSION": tf.VERSION,
+       "same_bsws": tf.contrib.training.batch_sequences_with_states is bsws,
+       "saver_inhouse": bsws is lp.batch_sequences_with_states}
+for name in ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell",
+             "MultiRNNCell", "LSTMStateTuple"):
+  cls = getattr(tf.nn.rnn_cell, name)
+  out["cell_" + name] = cls is getattr(lp, name)
+out["dense_inhouse"] = tf.layers.dense is layers.dense
+out["keras_inhouse"] = tf.keras.models.Sequential is layers.Sequential
+out["has_ssrnn"] = callable(tf.nn.static_state_saving_rnn)
+for name in ("SequenceQueueingStateSaver", "NextQueuedSequenceBatch"):
+  out["has_" + name] = hasattr(tf.contrib.training, name)
+with tf.Graph().as_default():
+  model = tf.keras.models.Sequential(name="logits")
+  model.add(tf.keras.layers.Dense(3, activation="relu", input_dim=4))
+  model.add(tf.keras.layers.Dense(1))
+  y = model(tf.ones([2, 4])) + tf.layers.dense(tf.ones([2, 4]), 1)
+  with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    out["keras_graph_value_shape"] = list(sess.run(y).shape)
+try:
+  tf.nn.rnn_cell.DropoutWrapper
+  out["missing"] = None
+except AttributeError as e:
+  out["missing"] = str(e)
+print("JSON" + json.dumps(out))
+"""
+
+
+def _namespace_report(backend):
+  env = dict(os.environ, LEGACY_PIPELINE_BACKEND=backend)
+  out = subprocess.check_output([sys.executable, "-c", _NAMESPACE_PROBE],
+                                env=env, timeout=300).decode()
+  line = [l for l in out.splitlines() if l.startswith("JSON")][-1]
+  return json.loads(line[4:])
+
+
+@pytest.mark.parametrize("backend", ["auto", "inhouse"])
+def test_tf1_namespace_in_a_fresh_process(backend):
+  r = _namespace_report(backend)
+  d = _probe.decide({"LEGACY_PIPELINE_BACKEND": backend})
+  assert r["VERSION"] == tf.version.VERSION
+  assert not r["eager"]  # graph mode, on TF 2.x switched by the namespace
+  assert r["is_real_module"] == (
+      TF1 and (d.saver, d.cells, d.layers) == ("contrib", "native", "native"))
+  assert r["same_bsws"] and r["has_SequenceQueueingStateSaver"] and \
+      r["has_NextQueuedSequenceBatch"] and r["has_ssrnn"]
+  assert r["saver_inhouse"] == (d.saver == "inhouse")
+  for name in ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell",
+               "MultiRNNCell", "LSTMStateTuple"):
+    assert r["cell_" + name] == (d.cells == "inhouse"), name
+  assert r["dense_inhouse"] == r["keras_inhouse"] == (d.layers == "inhouse")
+  assert r["keras_graph_value_shape"] == [2, 1]
+  if d.cells == "inhouse":
+    assert "DropoutWrapper is not available here" in r["missing"]
+    assert ("pip install 'tf_keras" in r["missing"] or
+            "unset it" in r["missing"])
+  else:
+    assert r["missing"] is None

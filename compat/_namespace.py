@@ -1,0 +1,158 @@
+"""The TF 1.x-style ``tf`` namespace behind ``from compat import tf``.
+
+On TF 1.x with every native piece chosen it is the real ``tensorflow`` module.
+Elsewhere it is ``tf.compat.v1`` with the pieces TF 1.x code expects laid over
+it, each taken from the branch ``compat._probe`` chose:
+
+* ``tf.VERSION``;
+* ``tf.contrib.training.{batch_sequences_with_states,
+  SequenceQueueingStateSaver, NextQueuedSequenceBatch}``;
+* ``tf.nn.rnn_cell.{RNNCell, LSTMCell, BasicLSTMCell, GRUCell, MultiRNNCell,
+  LSTMStateTuple}``;
+* ``tf.layers.dense`` and a ``tf.keras`` that builds graphs (Keras 2 where
+  installed, else ``legacy_pipeline.layers``' ``Sequential``/``Dense``).
+
+Building it on TF 2.x calls ``tf.compat.v1.disable_v2_behavior()`` -- graph
+mode, v1 variables and control flow for the whole process -- because TF 1.x
+code assumes all of that.  Nothing else in the project changes global state.
+"""
+from __future__ import absolute_import, division, print_function
+
+import types
+
+import tensorflow as tf
+
+from compat import _probe
+from compat import _table
+
+_KERAS2_HINT = (
+    "install Keras 2 (pip install 'tf_keras~=%s') and set "
+    "TF_USE_LEGACY_KERAS=1 before TensorFlow is imported, or use TF <= 2.15")
+
+
+class Namespace(types.ModuleType):
+  """A module-like object: `overrides` first, then `base`'s attributes.
+
+  A name missing from both raises AttributeError saying what would provide it
+  (`hint`), instead of TensorFlow's lazy-loader errors.
+  """
+
+  def __init__(self, name, base, overrides, hint):
+    super(Namespace, self).__init__(name)
+    self.__dict__.update(overrides)
+    self.__dict__["_base"] = base
+    self.__dict__["_hint"] = hint
+
+  def __getattr__(self, attr):
+    base = self.__dict__["_base"]
+    if attr.startswith("__") or base is None:
+      raise AttributeError("%s.%s is not available here: %s" %
+                           (self.__name__, attr, self.__dict__["_hint"]))
+    try:
+      return getattr(base, attr)
+    except (AttributeError, ImportError) as e:
+      raise AttributeError("%s.%s is not available here (%s): %s" %
+                           (self.__name__, attr, str(e).split("\n")[0],
+                            self.__dict__["_hint"]))
+
+  def __dir__(self):
+    names = set(k for k in self.__dict__ if not k.startswith("_"))
+    base = self.__dict__["_base"]
+    if base is not None:
+      names.update(dir(base))
+    return sorted(names)
+
+
+def _keras2_hint(decision):
+  if decision.requested == "inhouse":
+    return ("LEGACY_PIPELINE_BACKEND=inhouse chose the in-house pieces; unset "
+            "it to use TensorFlow's own")
+  return _KERAS2_HINT % ".".join(tf.version.VERSION.split(".")[:2])
+
+
+def _contrib(v1_is_tf1):
+  real = None
+  if v1_is_tf1:
+    real = tf.contrib  # pylint: disable=no-member
+  training = Namespace(
+      "compat.tf.contrib.training",
+      real.training if real is not None else None,
+      {n: _table.saver_symbol(n) for n in _table.SAVER},
+      "legacy-pipeline provides only contrib.training's state saver (%s)" %
+      ", ".join(sorted(_table.SAVER)))
+  return Namespace(
+      "compat.tf.contrib", real, {"training": training},
+      "TF %s has no tf.contrib; legacy-pipeline provides tf.contrib.training's "
+      "state saver only" % tf.version.VERSION)
+
+
+def _nn(decision, v1):
+  if decision.cells == "native":
+    return v1.nn
+  cells = Namespace(
+      "compat.tf.nn.rnn_cell", None,
+      {n: _table.cell_symbol(n) for n in _table.CELLS},
+      "the in-house cells are %s; for the other TF 1.x cells %s" %
+      (", ".join(_table.CELLS), _keras2_hint(decision)))
+  return Namespace("compat.tf.nn", v1.nn, {"rnn_cell": cells},
+                   _keras2_hint(decision))
+
+
+def _layers_and_keras(decision, v1):
+  if decision.layers == "native":
+    return v1.layers, v1.keras
+  from legacy_pipeline import layers  # pylint: disable=g-import-not-at-top
+  hint = ("the in-house graph-mode Keras has models.Sequential, Sequential and "
+          "layers.Dense; for the rest " + _keras2_hint(decision))
+  tf_layers = Namespace(
+      "compat.tf.layers", None, {"dense": layers.dense},
+      "the in-house tf.layers has dense only; for the rest " +
+      _keras2_hint(decision))
+  keras = Namespace("compat.tf.keras", None, {
+      "Sequential": layers.Sequential,
+      "models": Namespace("compat.tf.keras.models", None,
+                          {"Sequential": layers.Sequential}, hint),
+      "layers": Namespace("compat.tf.keras.layers", None,
+                          {"Dense": layers.Dense}, hint),
+  }, hint)
+  return tf_layers, keras
+
+
+def build(decision=None):
+  """Builds the TF 1.x namespace for `decision` (the probe's if None).
+
+  Args:
+    decision: a compat._probe.Decision.
+
+  Returns:
+    The real ``tensorflow`` module (TF 1.x, every branch native/contrib), or
+    a Namespace over ``tf.compat.v1`` with the chosen pieces laid over it.
+
+  Side effects: on TF 2.x, ``tf.compat.v1.disable_v2_behavior()``.
+  """
+  decision = decision or _probe.decision()
+  is_tf1 = tf.version.VERSION.startswith("1.")
+  if is_tf1 and (decision.saver, decision.cells, decision.layers) == (
+      "contrib", "native", "native"):
+    return tf
+  if not is_tf1:
+    tf.compat.v1.disable_v2_behavior()
+  v1 = tf.compat.v1
+  tf_layers, keras = _layers_and_keras(decision, v1)
+  return Namespace("compat.tf", v1, {
+      "VERSION": tf.version.VERSION,
+      "contrib": _contrib(is_tf1),
+      "nn": _nn(decision, v1),
+      "layers": tf_layers,
+      "keras": keras,
+  }, "not in tf.compat.v1 of TF %s" % tf.version.VERSION)
+
+
+_BUILT = []
+
+
+def namespace():
+  """The process-wide TF 1.x namespace (built on first call, then cached)."""
+  if not _BUILT:
+    _BUILT.append(build())
+  return _BUILT[0]

@@ -1,0 +1,104 @@
+"""A checkpoint of TF 1.15's own cells restores into this TF's cells.
+
+The fixture in tests/fixtures/tf115_cells was written by
+``python tests/cell_fixture.py`` under TF 1.15.5 with its native
+``tf.nn.rnn_cell`` classes and ``tf.layers.dense``.  Every env rebuilds the
+same graphs, checks that the variable names and shapes are exactly the
+checkpoint's, restores it by name and compares every output and final state
+to 1e-5 -- with the cells compat chose and with the in-house cells directly.
+On TF 1.15 the fixture is also regenerated in the test run and compared.
+"""
+from __future__ import absolute_import, division, print_function
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import cell_fixture
+import compat
+import legacy_pipeline
+from compat import _table
+from legacy_pipeline import layers
+
+v1 = tf.compat.v1
+HERE = os.path.dirname(os.path.abspath(__file__))
+FIXTURE = os.path.join(HERE, "fixtures", "tf115_cells")
+TF1 = tf.version.VERSION.startswith("1.")
+
+
+class _ChosenCells(object):
+  def __getattr__(self, name):
+    return getattr(compat.rnn_cell, name)
+
+
+SOURCES = {
+    "chosen": (_ChosenCells(), _table.dense_symbol),
+    "inhouse": (legacy_pipeline, lambda: layers.dense),
+}
+
+
+def _restore_and_run(fixture_dir, rnn_cell, dense):
+  expected = np.load(os.path.join(fixture_dir, "expected.npz"))
+  prefix = os.path.join(fixture_dir, "cells")
+  with tf.Graph().as_default():
+    rng = np.random.RandomState(7)
+    fetches = {}
+    for name in sorted(cell_fixture.CONFIGS):
+      fetches[name], inputs, init = cell_fixture.build(v1, rnn_cell, dense,
+                                                       name, rng)
+      # Same seeded inputs as the fixture's writer drew.
+      np.testing.assert_array_equal(inputs, expected[name + "/inputs"])
+      for i, s in enumerate(cell_fixture._flatten(init)):  # pylint: disable=protected-access
+        np.testing.assert_array_equal(s, expected["%s/init_%d" % (name, i)])
+    ours = {v.op.name: v.get_shape().as_list()
+            for v in v1.global_variables()}
+    theirs = dict(v1.train.list_variables(prefix))
+    assert ours == theirs
+    with v1.Session() as sess:
+      v1.train.Saver().restore(sess, prefix)
+      values = sess.run(fetches)
+  compared = 0
+  for name, vals in values.items():
+    for i, v in enumerate(vals):
+      np.testing.assert_allclose(
+          v, expected["%s/fetch_%d" % (name, i)], rtol=1e-5, atol=1e-5,
+          err_msg="%s fetch %d" % (name, i))
+      compared += 1
+  return compared
+
+
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_tf115_checkpoint_restores_with_same_outputs(source):
+  rnn_cell, dense = SOURCES[source]
+  expected = np.load(os.path.join(FIXTURE, "expected.npz"))
+  assert str(expected["tf_version"]) == "1.15.5"
+  assert _restore_and_run(FIXTURE, rnn_cell, dense()) >= 6 * 7
+
+
+def test_fixture_names_cover_nested_and_optional_variables():
+  names = {n for n, _ in v1.train.list_variables(
+      os.path.join(FIXTURE, "cells"))}
+  for want in ("multi/rnn/multi_rnn_cell/cell_0/lstm_cell/kernel",
+               "multi/rnn/multi_rnn_cell/cell_1/lstm_cell/w_o_diag",
+               "multi/rnn/multi_rnn_cell/cell_2/gru_cell/gates/bias",
+               "lstm_full/rnn/lstm_cell/projection/kernel",
+               "basic_lstm/rnn/basic_lstm_cell/bias",
+               "gru/rnn/gru_cell/candidate/kernel",
+               "lstm/dense/kernel"):
+    assert want in names
+
+
+@pytest.mark.skipif(not TF1, reason="the fixture is written by TF 1.x cells")
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_fixture_regenerated_in_this_run(tmp_path, source):
+  out = str(tmp_path / "fresh")
+  subprocess.check_call([sys.executable, os.path.join(HERE, "cell_fixture.py"),
+                         out], timeout=300)
+  assert dict(v1.train.list_variables(os.path.join(out, "cells"))) == dict(
+      v1.train.list_variables(os.path.join(FIXTURE, "cells")))
+  rnn_cell, dense = SOURCES[source]
+  assert _restore_and_run(out, rnn_cell, dense()) >= 6 * 7
