@@ -10,7 +10,8 @@ it, each taken from the branch ``compat._probe`` chose:
 * ``tf.nn.rnn_cell.{RNNCell, LSTMCell, BasicLSTMCell, GRUCell, MultiRNNCell,
   LSTMStateTuple}``;
 * ``tf.layers.dense`` and a ``tf.keras`` that builds graphs (Keras 2 where
-  installed, else ``legacy_pipeline.layers``' ``Sequential``/``Dense``).
+  installed, its ``Sequential`` taking higher-rank inputs as TF 1.x's did;
+  else ``legacy_pipeline.layers``' ``Sequential``/``Dense``).
 
 Building it on TF 2.x calls ``tf.compat.v1.disable_v2_behavior()`` -- graph
 mode, v1 variables and control flow for the whole process -- because TF 1.x
@@ -98,9 +99,46 @@ def _nn(decision, v1):
                    _keras2_hint(decision))
 
 
+def _tf1_sequential(base):
+  """`base` (a Keras 2 Sequential) that accepts inputs of higher rank.
+
+  TF 1.x's Keras applied a Sequential declared with ``input_dim=d`` to any
+  ``[..., d]`` tensor, layer by layer (the original tutorial relies on it:
+  ``[num_unroll, batch, lstm_size]`` into ``Dense(..., input_dim=lstm_size)``);
+  Keras 2 on TF 2.x rejects it.  This subclass keeps Keras 2 for every input it
+  accepts and applies the layers in order otherwise.
+  """
+
+  class Sequential(base):  # pylint: disable=missing-docstring
+
+    def __call__(self, inputs, *args, **kwargs):
+      declared = getattr(self, "inputs", None)
+      rank = getattr(getattr(inputs, "shape", None), "ndims", None)
+      if declared and rank is not None and \
+          declared[0].shape.ndims is not None and \
+          rank > declared[0].shape.ndims:
+        with tf.compat.v1.name_scope(self.name):
+          x = inputs
+          for layer in self.layers:
+            x = layer(x)
+          return x
+      return super(Sequential, self).__call__(inputs, *args, **kwargs)
+
+  Sequential.__name__ = Sequential.__qualname__ = "Sequential"
+  Sequential.__module__ = __name__
+  return Sequential
+
+
 def _layers_and_keras(decision, v1):
   if decision.layers == "native":
-    return v1.layers, v1.keras
+    if tf.version.VERSION.startswith("1."):
+      return v1.layers, v1.keras
+    seq = _tf1_sequential(v1.keras.models.Sequential)
+    hint = "not in tf.compat.v1.keras of TF %s" % tf.version.VERSION
+    return v1.layers, Namespace("compat.tf.keras", v1.keras, {
+        "Sequential": seq,
+        "models": Namespace("compat.tf.keras.models", v1.keras.models,
+                            {"Sequential": seq}, hint)}, hint)
   from legacy_pipeline import layers  # pylint: disable=g-import-not-at-top
   hint = ("the in-house graph-mode Keras has models.Sequential, Sequential and "
           "layers.Dense; for the rest " + _keras2_hint(decision))

@@ -52,14 +52,15 @@ def _native_cells_available():
 
 
 def _graph_mode_keras_available():
+  # tf.compat.v1.layers exists exactly when a Keras 2 (TF's own before 2.16,
+  # or tf_keras under TF_USE_LEGACY_KERAS=1) backs tf.compat.v1.keras; Keras 3
+  # replaces each of its names with an error.
   try:
     tf.compat.v1.layers.dense  # pylint: disable=pointless-statement
-    version = tf.compat.v1.keras.__version__
+    dense_cls = tf.compat.v1.keras.layers.Dense
   except (AttributeError, ImportError) as e:
     return False, "no graph-mode Keras (%s)" % str(e).split("\n")[0]
-  if not version.startswith("2."):
-    return False, "Keras %s cannot build TF 1.x graphs" % version
-  return True, "Keras %s" % version
+  return True, "graph-mode Keras 2 (%s)" % dense_cls.__module__.split(".")[0]
 
 
 def decide(environ=None):

@@ -139,9 +139,14 @@ with tf.Graph().as_default():
   model.add(tf.keras.layers.Dense(3, activation="relu", input_dim=4))
   model.add(tf.keras.layers.Dense(1))
   y = model(tf.ones([2, 4])) + tf.layers.dense(tf.ones([2, 4]), 1)
+  # TF 1.x Keras applied a Sequential declared input_dim=4 to [..., 4].
+  y3 = model(tf.ones([5, 2, 4]))
   with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     out["keras_graph_value_shape"] = list(sess.run(y).shape)
+    v2, v3 = sess.run([model(tf.ones([2, 4])), y3])
+    out["keras_rank3_shape"] = list(v3.shape)
+    out["keras_rank3_same_math"] = bool(abs(v3[0] - v2).max() < 1e-6)
 try:
   tf.nn.rnn_cell.DropoutWrapper
   out["missing"] = None
@@ -175,6 +180,7 @@ def test_tf1_namespace_in_a_fresh_process(backend):
     assert r["cell_" + name] == (d.cells == "inhouse"), name
   assert r["dense_inhouse"] == r["keras_inhouse"] == (d.layers == "inhouse")
   assert r["keras_graph_value_shape"] == [2, 1]
+  assert r["keras_rank3_shape"] == [5, 2, 1] and r["keras_rank3_same_math"]
   if d.cells == "inhouse":
     assert "DropoutWrapper is not available here" in r["missing"]
     assert ("pip install 'tf_keras" in r["missing"] or
