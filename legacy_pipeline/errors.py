@@ -20,3 +20,8 @@ class GraphModeError(Error, RuntimeError):
 
 class BackendUnavailableError(Error, ImportError):
   """A requested backend or optional piece is not installed."""
+
+
+class InputDataError(Error, ValueError):
+  """Input files are missing, unreadable or do not match the declared features.
+  """

@@ -32,7 +32,7 @@ def test_dense_names_shapes_and_math():
       sess.run(z)
     np.testing.assert_allclose(
         got, np.maximum(np.arange(6).reshape(2, 3).dot(kernel) + bias, 0),
-        rtol=1e-6)
+        rtol=1e-5, atol=1e-6)
 
 
 def test_dense_reuse_and_rank3_inputs():

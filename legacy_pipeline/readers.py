@@ -1,0 +1,164 @@
+"""Input-graph helpers: file globs, record checks, the TF 1.x reader graph.
+
+``sequence_input`` builds the classic queue-runner input graph
+(``string_input_producer`` -> ``TFRecordReader`` ->
+``parse_single_sequence_example``); ``check_sequence_files`` reads the first
+records of each file in Python first, so a wrong glob, an unreadable file, a
+missing feature or a wrong shape is reported before any queue starts.
+"""
+from __future__ import absolute_import, division, print_function
+
+import collections
+import glob
+
+import numpy as np
+
+from legacy_pipeline._tf import tf, tf1
+from legacy_pipeline.errors import InputDataError
+
+# name -> (dtype, per-step shape) of one sequence feature.
+FeatureSpec = collections.namedtuple("FeatureSpec", ["dtype", "shape"])
+
+_KINDS = {"float_list": tf.float32, "int64_list": tf.int64,
+          "bytes_list": tf.string}
+
+
+def resolve_files(patterns, what="files"):
+  """Expands comma-separated globs into a sorted list of files.
+
+  Args:
+    patterns: string like ``"data/train-*.tfrecords,more/*.tfrecords"`` or a
+      list of such strings.
+    what: name used in the error message (e.g. ``"--train-files"``).
+
+  Returns:
+    Sorted list of distinct paths.
+
+  Raises:
+    InputDataError: a pattern matches nothing.
+  """
+  if isinstance(patterns, str):
+    patterns = [p for p in patterns.split(",") if p.strip()]
+  if not patterns:
+    raise InputDataError("%s: no file pattern given" % what)
+  files = set()
+  for pattern in patterns:
+    matched = [p for p in glob.glob(pattern.strip())]
+    if not matched:
+      raise InputDataError("%s: %r matches no file" % (what, pattern))
+    files.update(matched)
+  return sorted(files)
+
+
+def _first_records(path, limit):
+  out = []
+  try:
+    for record in tf1.io.tf_record_iterator(path):
+      out.append(record)
+      if len(out) >= limit:
+        break
+  except (IOError, OSError, tf.errors.OpError) as e:
+    raise InputDataError("%s is not a readable TFRecord file: %s" %
+                         (path, str(e).split("\n")[0]))
+  return out
+
+
+def check_sequence_files(files, features, records_per_file=2):
+  """Checks the first records of every file against `features`.
+
+  Args:
+    files: list of TFRecord paths of SequenceExamples.
+    features: dict name -> FeatureSpec for the sequence features the program
+      will parse.
+    records_per_file: how many leading records of each file to check.
+
+  Raises:
+    InputDataError: a file is unreadable or empty, a record is not a
+      SequenceExample, a feature list is missing, has the wrong kind, or a
+      step's value count differs from the declared shape, or the feature lists
+      of one record have different lengths.
+  """
+  for path in files:
+    records = _first_records(path, records_per_file)
+    if not records:
+      raise InputDataError("%s holds no records" % path)
+    for i, record in enumerate(records):
+      try:
+        example = tf.train.SequenceExample.FromString(record)
+      except Exception as e:  # pylint: disable=broad-except
+        raise InputDataError("%s record %d is not a SequenceExample: %s" %
+                             (path, i, e))
+      lists = example.feature_lists.feature_list
+      lengths = {}
+      for name, spec in sorted(features.items()):
+        if name not in lists:
+          raise InputDataError(
+              "%s record %d has no sequence feature %r (it has: %s)" %
+              (path, i, name, ", ".join(sorted(lists)) or "none"))
+        steps = lists[name].feature
+        lengths[name] = len(steps)
+        want = int(np.prod(spec.shape)) if spec.shape else 1
+        for t, step in enumerate(steps):
+          kind = step.WhichOneof("kind")
+          if _KINDS.get(kind) != tf.as_dtype(spec.dtype):
+            raise InputDataError(
+                "%s record %d: feature %r step %d is %s, declared %s" %
+                (path, i, name, t, kind, tf.as_dtype(spec.dtype).name))
+          got = len(getattr(step, kind).value)
+          if got != want:
+            raise InputDataError(
+                "%s record %d: feature %r step %d has %d values, declared "
+                "shape %s needs %d" % (path, i, name, t, got,
+                                       list(spec.shape), want))
+      if len(set(lengths.values())) > 1:
+        raise InputDataError(
+            "%s record %d: sequence features have different lengths %s" %
+            (path, i, lengths))
+      if lengths and not any(lengths.values()):
+        raise InputDataError("%s record %d: zero-length sequence" % (path, i))
+
+
+def count_timesteps(files, feature):
+  """Total and per-file number of steps of `feature` over every record."""
+  total, sequences = 0, 0
+  for path in files:
+    for record in tf1.io.tf_record_iterator(path):
+      example = tf.train.SequenceExample.FromString(record)
+      total += len(example.feature_lists.feature_list[feature].feature)
+      sequences += 1
+  return total, sequences
+
+
+def sequence_input(files, features, num_epochs=None, shuffle=True, seed=None,
+                   name=None):
+  """The TF 1.x reader graph over `files`.
+
+  Args:
+    files: list of TFRecord paths.
+    features: dict name -> FeatureSpec of sequence features.
+    num_epochs: None (forever) or a positive int; the end of the last epoch
+      surfaces as OutOfRangeError downstream.
+    shuffle: shuffle the file order each epoch.
+    seed: file shuffling seed.
+    name: name scope (default ``sequence_input``).
+
+  Returns:
+    (key, sequences, length): the reader's string key (``file:offset``), dict of
+    `[T] + shape` tensors, and T as an int32 scalar.
+
+  Raises:
+    InputDataError: `files` is empty.
+  """
+  if not files:
+    raise InputDataError("sequence_input: no files")
+  with tf1.name_scope(name, "sequence_input"):
+    queue = tf1.train.string_input_producer(
+        list(files), num_epochs=num_epochs, shuffle=shuffle, seed=seed)
+    key, record = tf1.TFRecordReader().read(queue)
+    _, sequences = tf1.io.parse_single_sequence_example(
+        record, sequence_features={
+            n: tf1.io.FixedLenSequenceFeature(list(s.shape), dtype=s.dtype)
+            for n, s in features.items()})
+    first = sorted(sequences)[0]
+    length = tf.shape(sequences[first], out_type=tf.int32)[0]
+    return key, sequences, length
