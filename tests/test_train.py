@@ -10,6 +10,7 @@ import glob
 import json
 import math
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -265,3 +266,24 @@ def test_localhost_cluster_one_ps_two_workers(tmp_path):
   assert result["global_step"] == _ckpt_step(model_dir) >= 1500
   assert result["timesteps"] == readers.count_timesteps(
       [os.path.join(model_dir, "data", "eval.tfrecords")], "token")[0]
+
+
+def test_help_lists_the_flags():
+  out = subprocess.run(
+      [sys.executable, "-m", "legacy_pipeline.train", "--help"], env=_env(),
+      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=120)
+  text = out.stdout.decode()
+  assert out.returncode == 0, text
+  for flag in ("--train-files", "--eval-files", "--sequence-feature",
+               "--feature-shape", "--label-feature", "--num-unroll",
+               "--batch-size", "--lstm-size", "--num-layers", "--optimizer",
+               "--learning-rate", "--steps", "--model-dir", "--num-threads",
+               "--capacity", "--seed", "--log-every",
+               "--checkpoint-every-steps", "--checkpoint-every-secs",
+               "--eval-every-steps", "--mode", "--ps-hosts", "--worker-hosts",
+               "--job-name", "--task-index"):
+    assert flag in text, flag
+  script = shutil.which("legacy-pipeline-train")
+  if script:  # installed (tox installs the package with its console script)
+    assert subprocess.run([script, "--help"], stdout=subprocess.PIPE,
+                          timeout=120).returncode == 0
