@@ -4,17 +4,17 @@ An in-house rebuild of TF 1.15's ``tf.contrib.training`` state saver from
 ``tf.compat.v1`` graph ops, so that truncated-BPTT segment batching runs on TF
 1.15 and on TF 2.x alike.
 
-How it works.  Each example is cut along time into segments of ``num_unroll``
-steps.  A prefetch writes every segment of one example into a key/value store
-(a TF ``Barrier``) at once, each component (length, next key, every sequence,
-every context value, ...) with one insert.  A segment is *ready* once all of its
-components are present.  Segment 0 receives the initial states during the
-prefetch; segment ``k + 1`` receives its states only when the consumer calls
-``save_state`` while processing segment ``k``.  A take removes the
-``batch_size`` ready segments with the smallest insertion index -- a counter
-fixed when an example's first component is inserted -- so unfinished older
-examples always come before newer ones.  A FIFO of capacity tokens (one per
-example in flight) bounds memory.
+How it works. Each example is cut along time into segments of ``num_unroll``
+steps. A prefetch writes every segment of one example into a key/value store (a
+TF ``Barrier``) at once, each component (the packed int32 bookkeeping, the next
+key, every sequence, every context value, ...) with one insert. A segment is
+*ready* once all of its components are present. Segment 0 receives the initial
+states during the prefetch; segment ``k + 1`` receives its states only when the
+consumer calls ``save_state`` while processing segment ``k``. A take removes
+the ``batch_size`` ready segments with the smallest insertion index -- a
+counter fixed when an example's first component is inserted -- so unfinished
+older examples always come before newer ones. A FIFO of capacity tokens (one
+per example in flight) bounds memory.
 
 Behaviour matches contrib (key strings, order, lengths, dtypes, run-time error
 classes).  The deliberate differences, all of them fixes of contrib quirks, are
@@ -27,12 +27,13 @@ import collections
 from legacy_pipeline import _checks
 from legacy_pipeline._tf import raw, require_graph_mode, tf, tf1
 
-# Component order in the store: five bookkeeping fields, then the sorted
-# sequences, contexts and states.
-_LENGTH, _TOTAL_LENGTH, _NEXT_KEY, _SEQUENCE, _SEQUENCE_COUNT = range(5)
-_BOOKKEEPING = (("length", tf.int32), ("total_length", tf.int32),
-                ("next_key", tf.string), ("sequence", tf.int32),
-                ("sequence_count", tf.int32))
+# Component order in the store: the int32 bookkeeping fields packed in one
+# [4] vector (one insert per example instead of four), the next key, then the
+# sorted sequences, contexts and states.
+_META, _NEXT_KEY = range(2)
+_META_FIELDS = ("length", "total_length", "sequence", "sequence_count")
+_BOOKKEEPING = (("meta", tf.int32, [len(_META_FIELDS)]),
+                ("next_key", tf.string, []))
 
 # Keys of the filler entries written when the saver is closed (see close()).
 # Real segment keys always start with "ddddd_of_ddddd:", so these never clash.
@@ -432,16 +433,16 @@ class SequenceQueueingStateSaver(object):
       self._num_unroll = num_unroll
       self._capacity = capacity
       self._allow_small_batch = bool(allow_small_batch)
-      names = ["__" + n for n, _ in _BOOKKEEPING]
+      names = ["__" + n for n, _, _ in _BOOKKEEPING]
       names += ["__sequence__" + k for k in self._sequences]
       names += ["__context__" + k for k in self._context]
       names += ["__state__" + k for k in self._states]
       self._index = dict((n, i) for i, n in enumerate(names))
-      types = [t for _, t in _BOOKKEEPING]
+      types = [t for _, t, _ in _BOOKKEEPING]
       types += [v.dtype for v in self._sequences.values()]
       types += [v.dtype for v in self._context.values()]
       types += [v.dtype for v in self._states.values()]
-      shapes = [[]] * len(_BOOKKEEPING)
+      shapes = [s for _, _, s in _BOOKKEEPING]
       shapes += [[num_unroll] + v.get_shape().as_list()[1:]
                  for v in self._sequences.values()]
       shapes += [v.get_shape().as_list() for v in self._context.values()]
@@ -587,11 +588,9 @@ class SequenceQueueingStateSaver(object):
           table_handle=self._in_flight, keys=tf.expand_dims(stop_key, 0),
           values=tf.constant([1], tf.int64), name="RegisterKey")
 
-    columns = [(_LENGTH, lengths, "Length"),
-               (_TOTAL_LENGTH, self._length * ones, "TotalLength"),
-               (_NEXT_KEY, next_keys, "NextKey"),
-               (_SEQUENCE, steps, "Sequence"),
-               (_SEQUENCE_COUNT, count * ones, "SequenceCount")]
+    meta = tf.stack([lengths, self._length * ones, steps, count * ones],
+                    axis=1, name="PackMeta")
+    columns = [(_META, meta, "Meta"), (_NEXT_KEY, next_keys, "NextKey")]
     for k, v in self._sequences.items():
       shape = v.get_shape().as_list()[1:]
       split = tf.reshape(v, _dims([count, u], shape),
@@ -680,7 +679,7 @@ class SequenceQueueingStateSaver(object):
       indices, keys, values = self._store.take_many(
           batch_size, self._allow_small_batch, name="BarrierTakeMany")
 
-    real = tf.greater(values[_SEQUENCE_COUNT], 0)
+    real = tf.greater(values[_META][:, 3], 0)
     if self._filler_count() and self._allow_small_batch:
       taken = tf.size(indices)
       n_real = tf.reduce_sum(tf.cast(real, tf.int32))
@@ -699,8 +698,8 @@ class SequenceQueueingStateSaver(object):
         keys = tf.identity(keys)
         values = [tf.identity(v) for v in values]
 
-    sequence = values[_SEQUENCE]
-    count = values[_SEQUENCE_COUNT]
+    length, total_length, sequence, count = tf.unstack(
+        values[_META], len(_META_FIELDS), axis=1, name="UnpackMeta")
     done = sequence + 1 >= count
     finished = tf.reduce_sum(tf.cast(done, tf.int32))
     release = self._token_queue.dequeue_many(finished,
@@ -716,12 +715,12 @@ class SequenceQueueingStateSaver(object):
     self._received = {
         "insertion_index": indices,
         "key": keys,
-        "length": values[_LENGTH],
-        "total_length": values[_TOTAL_LENGTH],
+        "length": length,
+        "total_length": total_length,
         "next_key": values[_NEXT_KEY],
         "sequence": sequence,
         "sequence_count": count,
-        "batch_size": tf.shape(values[_LENGTH])[0],
+        "batch_size": tf.shape(length)[0],
         "context": collections.OrderedDict(
             (k, values[self._component_index("context", k)])
             for k in self._context),
