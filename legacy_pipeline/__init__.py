@@ -9,6 +9,7 @@ Public API (graph mode, ``tf.compat.v1``):
 * ``dense``, ``Dense``, ``Sequential`` -- ``tf.layers.dense`` and graph-mode
   Keras dense layers for TF builds whose Keras cannot build graphs (Keras 3).
 * ``queue_runners`` -- start/stop/join queue-runner threads safely.
+* ``add_stall_watchdog`` -- opt-in: a stalled saver becomes a StallError.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -26,6 +27,7 @@ from legacy_pipeline.layers import dense
 from legacy_pipeline.runners import queue_runners
 from legacy_pipeline.state_saver import NextQueuedSequenceBatch
 from legacy_pipeline.state_saver import SequenceQueueingStateSaver
+from legacy_pipeline.watchdog import add_stall_watchdog
 
 __version__ = "0.1.0"
 
@@ -41,6 +43,7 @@ __all__ = [
     "RNNCell",
     "SequenceQueueingStateSaver",
     "Sequential",
+    "add_stall_watchdog",
     "batch_sequences_with_states",
     "dense",
     "queue_runners",

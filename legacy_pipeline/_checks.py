@@ -100,13 +100,19 @@ def check_shape(value, expected_shape):
   return checked
 
 
-def check_dim0(value, expected_size, label):
+def _key_suffix(key):
+  """Message parts naming the example, or none."""
+  return [] if key is None else ["; example key: ", key]
+
+
+def check_dim0(value, expected_size, label, key=None):
   """Asserts that dimension 0 of `value` equals `expected_size`.
 
   Args:
     value: a Tensor of rank >= 1.
     expected_size: int32 scalar Tensor or Python int.
     label: name used in the message (``... tensor labeled <label> ...``).
+    key: optional string scalar Tensor naming the example in the message.
 
   Returns:
     An identity of `value` that runs the assertion.
@@ -121,19 +127,20 @@ def check_dim0(value, expected_size, label):
       raise ValueError("Dimensions check failed for %s: %s" % (label, e))
   message = _join(["Dimension 0 of tensor labeled %s should be: " % label,
                    tf.strings.as_string(expected_size), ", shape received: ",
-                   tf.strings.as_string(tf.shape(value))])
+                   tf.strings.as_string(tf.shape(value))] + _key_suffix(key))
   assertion = tf1.Assert(tf.equal(expected_size, tf.shape(value)[0]), [message])
   with tf.control_dependencies([assertion]):
     return tf.identity(value, name="dims_checked_%s" % label)
 
 
-def check_multiple_of(value, multiple_of, what=None):
+def check_multiple_of(value, multiple_of, what=None, key=None):
   """Asserts that the int32 scalar `value` is a non-zero multiple.
 
   Args:
     value: int32 scalar Tensor (a length).
     multiple_of: Python int or int32 scalar Tensor.
     what: how the message names the tensor; defaults to ``Tensor <name>``.
+    key: optional string scalar Tensor naming the example in the message.
 
   Returns:
     An identity of `value` that runs the assertion.
@@ -144,7 +151,8 @@ def check_multiple_of(value, multiple_of, what=None):
                      tf.not_equal(value, 0)),
       [_join(["%s should be a multiple of: " % what,
               tf.strings.as_string(multiple_of), ", but saw value: ",
-              tf.strings.as_string(value), ". Consider setting pad=True."])])
+              tf.strings.as_string(value), ". Consider setting pad=True."] +
+             _key_suffix(key))])
   with tf.control_dependencies([assertion]):
     return tf.identity(value, name="multiple_of_checked")
 

@@ -99,11 +99,13 @@ def batch_sequences_with_states(input_key,
     input_sequences = dict(input_sequences)
     input_context = dict(input_context)
     if pad:
-      length, input_sequences = _padding(input_sequences, num_unroll)
+      length, input_sequences = _padding(input_sequences, num_unroll,
+                                         input_key)
       if input_length is None:
         input_length = length
     else:
-      input_sequences = _check_multiples(input_sequences, num_unroll)
+      input_sequences = _check_multiples(input_sequences, num_unroll,
+                                         input_key)
     _sparse_context_to_sequences(input_context, input_sequences, num_unroll)
     input_sequences, sparse_keys, sparse_maps = _sparse_to_handles(
         input_sequences)
@@ -135,7 +137,7 @@ def batch_sequences_with_states(input_key,
     return batch
 
 
-def _padding(sequences, num_unroll):
+def _padding(sequences, num_unroll, key=None):
   """Pads every sequence to a multiple of num_unroll.
 
   Returns:
@@ -165,10 +167,16 @@ def _padding(sequences, num_unroll):
                    if not is_sparse(v)]
   if dense_lengths:
     length = dense_lengths[0]
-    same = [tf1.Assert(tf.equal(n, length), [tf.strings.join(
-        ["All sequence lengths must match, but received lengths: ",
-         tf.strings.as_string(dense_lengths)])]) for n in dense_lengths]
-    with tf.control_dependencies(same):
+    named = [tf.strings.join([k, "=", tf.strings.as_string(tf.shape(v)[0])])
+             for k, v in ordered.items() if not is_sparse(v)]
+    message = ["All sequence lengths must match, but received lengths: ",
+               tf.strings.reduce_join(tf.stack(named), separator=", ")]
+    if key is not None:
+      message += ["; example key: ", key]
+    same = tf1.Assert(
+        tf.reduce_all(tf.equal(tf.stack(dense_lengths), length)),
+        [tf.strings.join(message)], name="CheckSequenceLengthsMatch")
+    with tf.control_dependencies([same]):
       length = tf.identity(length)
   else:
     length = tf.reduce_max(tf.cast(
@@ -191,14 +199,15 @@ def _padding(sequences, num_unroll):
   return length, padded
 
 
-def _check_multiples(sequences, num_unroll):
+def _check_multiples(sequences, num_unroll, key):
   """pad=False: asserts every dim 0 is a non-zero multiple of num_unroll."""
   checked = {}
   for k, v in sequences.items():
     if is_sparse(v):
       n = v.dense_shape[0]
       check = _checks.check_multiple_of(n, tf.cast(num_unroll, n.dtype),
-                                        "SparseTensor %s first dimension" % k)
+                                        "SparseTensor %s first dimension" % k,
+                                        key=key)
       with tf.control_dependencies([check]):
         checked[k] = tf.SparseTensor(
             tf.identity(v.indices, name="multiple_of_checked"),
@@ -213,7 +222,7 @@ def _check_multiples(sequences, num_unroll):
                         (type(v), k))
       n = tf.shape(v)[0]
       check = _checks.check_multiple_of(
-          n, num_unroll, "Tensor %s first dimension" % k)
+          n, num_unroll, "Tensor %s first dimension" % k, key=key)
       with tf.control_dependencies([check]):
         checked[k] = tf.identity(v, name="multiple_of_checked")
   return checked

@@ -25,3 +25,8 @@ class BackendUnavailableError(Error, ImportError):
 class InputDataError(Error, ValueError):
   """Input files are missing, unreadable or do not match the declared features.
   """
+
+
+class StallError(Error, RuntimeError):
+  """The state saver can never deliver another batch (see add_stall_watchdog).
+  """

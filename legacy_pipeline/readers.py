@@ -118,6 +118,22 @@ def check_sequence_files(files, features, records_per_file=2):
         raise InputDataError("%s record %d: zero-length sequence" % (path, i))
 
 
+def locate_bad_record(files):
+  """Scans `files` fully; returns "<file> record <i>: <error>" or None.
+
+  For a DataLossError raised by a reader op, whose message gives a byte
+  offset but not the file.
+  """
+  for path in files:
+    index = 0
+    try:
+      for _ in tf1.io.tf_record_iterator(path):
+        index += 1
+    except (IOError, OSError, tf.errors.OpError) as e:
+      return "%s record %d: %s" % (path, index, str(e).split("\n")[0])
+  return None
+
+
 def count_timesteps(files, feature):
   """Total and per-file number of steps of `feature` over every record."""
   total, sequences = 0, 0

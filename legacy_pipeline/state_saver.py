@@ -416,16 +416,18 @@ class SequenceQueueingStateSaver(object):
 
       first = next(iter(sequences.values()))
       padded_length = tf.identity(tf.shape(first)[0], name="padded_length")
+      # Run-time messages end with the example's key, so a bad record in a
+      # queue-runner thread is named in the error the Coordinator re-raises.
       self._padded_length = _checks.check_multiple_of(padded_length,
-                                                      num_unroll)
+                                                      num_unroll, key=key)
       self._sequences = collections.OrderedDict(
           (k, _checks.check_dim0(v, self._padded_length,
-                                 "sorted_sequences_%s" % k))
+                                 "sorted_sequences_%s" % k, key=key))
           for k, v in sequences.items())
       length_ok = tf1.Assert(
           tf.less_equal(length, self._padded_length),
           ["Input length should be <= than length from sequences:", length,
-           " vs. ", self._padded_length])
+           " vs. ", self._padded_length, "; example key:", key])
       with tf.control_dependencies([length_ok]):
         self._length = tf.identity(length)
 

@@ -26,9 +26,11 @@ import numpy as np
 
 from legacy_pipeline import model as model_lib
 from legacy_pipeline import readers
+from legacy_pipeline import watchdog
 from legacy_pipeline._tf import tf, tf1
 from legacy_pipeline.batching import batch_sequences_with_states
 from legacy_pipeline.errors import InputDataError
+from legacy_pipeline.errors import StallError
 from legacy_pipeline.runners import queue_runners
 
 OPTIMIZERS = {
@@ -108,6 +110,9 @@ def build_parser():
   p.add_argument("--eval-every-steps", type=_positive, default=500,
                  help="evaluate at the first checkpoint this many steps after "
                  "the previous evaluation (and at the end)")
+  p.add_argument("--stall-timeout-secs", type=float, default=300.0,
+                 help="stop with an error naming the cause when the state "
+                 "saver can deliver no batch for this long (0: never)")
   p.add_argument("--toy-sequences", type=_positive, default=1000,
                  help="toy data size (train and eval together)")
   p.add_argument("--ps-hosts", default="", help="host:port,... of the ps job")
@@ -420,6 +425,8 @@ def train(args, train_files, eval_files):
                      allow_small_batch=False, make_keys_unique=True,
                      num_threads=args.num_threads)
       _saver_gauges(batch)
+      if args.stall_timeout_secs > 0:
+        watchdog.add_stall_watchdog(batch, args.stall_timeout_secs)
     setter = tf1.train.replica_device_setter(
         worker_device=worker, cluster=cluster) if cluster else None
     with tf1.device(setter):
@@ -539,7 +546,17 @@ def main(argv=None):
                       os.path.join(args.model_dir, "eval"))
     _print_eval(result)
     return result
-  return train(args, train_files, eval_files)
+  try:
+    return train(args, train_files, eval_files)
+  except StallError as e:
+    print("error: %s" % e, file=sys.stderr)
+    raise SystemExit(3)
+  except tf.errors.DataLossError as e:
+    # The reader's message has a byte offset but no file: find the file.
+    where = readers.locate_bad_record(train_files + eval_files)
+    print("error: corrupt or truncated input: %s" % (
+        where or str(e).split("\n")[0]), file=sys.stderr)
+    raise SystemExit(2)
 
 
 if __name__ == "__main__":

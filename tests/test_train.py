@@ -195,7 +195,9 @@ def test_killed_run_resumes_from_latest_checkpoint(tmp_path):
   assert report["final_checkpoint_step"] == target == _ckpt_step(model_dir)
 
 
-def test_sigterm_saves_a_checkpoint_and_exits_cleanly(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT],
+                         ids=["SIGTERM", "SIGINT"])
+def test_signal_saves_a_checkpoint_and_exits_cleanly(tmp_path, sig):
   model_dir = str(tmp_path / "m")
   log_path = str(tmp_path / "run.log")
   with open(log_path, "w") as log:
@@ -205,7 +207,7 @@ def test_sigterm_saves_a_checkpoint_and_exits_cleanly(tmp_path):
     try:
       _wait_for(lambda: "steps/s" in open(log_path).read(), 240,
                 "the first progress line", [proc])
-      proc.send_signal(signal.SIGTERM)
+      proc.send_signal(sig)
       proc.wait(timeout=120)
     finally:
       if proc.poll() is None:
@@ -213,7 +215,7 @@ def test_sigterm_saves_a_checkpoint_and_exits_cleanly(tmp_path):
   out = open(log_path).read()
   assert proc.returncode == 0, out[-3000:]
   report = _report(out)
-  assert report["signal"] == signal.SIGTERM
+  assert report["signal"] == sig
   assert report["final_checkpoint_step"] == _ckpt_step(model_dir) > 10
 
 

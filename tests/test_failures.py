@@ -1,0 +1,369 @@
+"""Never hang, never lose data silently: bad input, faults, stalls, shutdown.
+
+Each bad-input case runs a real pipeline (TFRecord files, reader, parse,
+batch_sequences_with_states, queue runners) and a consumer whose every
+Session.run has a 30 s RunOptions timeout: the consumer must end (the saver is
+closed when the failing runner stops the Coordinator) well inside that, and
+Coordinator.join must re-raise an error that names the bad input.
+"""
+from __future__ import absolute_import, division, print_function
+
+import threading
+import time
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import legacy_pipeline
+from conftest import write_sequence_examples
+from legacy_pipeline import errors
+from legacy_pipeline import watchdog
+
+tf1 = tf.compat.v1
+LIMIT_MS = 30000
+
+
+def _examples(lengths, extra=None):
+  out = []
+  for i, n in enumerate(lengths):
+    seqs = {"x": [[float(i), float(t)] for t in range(n)],
+            "y": [t for t in range(n)]}
+    if extra:
+      seqs.update(extra(i, n))
+    out.append({"sequences": seqs, "context": {"n": [n]}})
+  return out
+
+
+def _pipeline(files, features=None, num_epochs=1, batch_size=2, capacity=8,
+              length_from_context=False, pad=True):
+  features = features or {
+      "x": tf1.io.FixedLenSequenceFeature([2], tf.float32),
+      "y": tf1.io.FixedLenSequenceFeature([], tf.int64)}
+  queue = tf1.train.string_input_producer(files, num_epochs=num_epochs,
+                                          shuffle=False)
+  key, record = tf1.TFRecordReader().read(queue)
+  ctx, seqs = tf1.io.parse_single_sequence_example(
+      record, context_features={"n": tf1.io.FixedLenFeature([], tf.int64)},
+      sequence_features=features)
+  length = tf.cast(ctx["n"], tf.int32) if length_from_context else \
+      tf.shape(seqs[sorted(seqs)[0]])[0]
+  batch = legacy_pipeline.batch_sequences_with_states(
+      input_key=key, input_sequences=seqs, input_context={},
+      input_length=length, initial_states={"s": np.float32(0)}, num_unroll=3,
+      batch_size=batch_size, num_threads=2, capacity=capacity, pad=pad,
+      allow_small_batch=True)
+  save = batch.save_state("s", batch.state("s") + 1)
+  return batch, save
+
+
+def _consume_until_error(h, fetches, limit_ms=LIMIT_MS):
+  """Runs `fetches` until an error; returns (error, seconds, batches)."""
+  start, batches = time.time(), 0
+  while True:
+    try:
+      h.run(fetches, timeout_ms=limit_ms)
+      batches += 1
+    except tf.errors.DeadlineExceededError:
+      raise AssertionError("the consumer hung for %d ms" % limit_ms)
+    except tf.errors.OpError as e:
+      return e, time.time() - start, batches
+    assert time.time() - start < limit_ms / 1000.0, "no end in sight"
+
+
+def _run_case(h, files, expected_error, fragments, **kwargs):
+  batch, save = _pipeline(files, **kwargs)
+  h.init_variables()
+  coord, threads = h.start_queue_runners()
+  ended, seconds, _ = _consume_until_error(h, [batch.key, save])
+  assert isinstance(ended, (tf.errors.OutOfRangeError,
+                            tf.errors.CancelledError, expected_error)), ended
+  assert seconds < 30
+  with pytest.raises(expected_error) as info:
+    coord.request_stop()  # keeps the recorded error; join re-raises it
+    coord.join(threads, stop_grace_period_secs=10)
+    if isinstance(ended, expected_error):
+      raise ended
+  h.coord = None
+  for fragment in fragments:
+    assert fragment in str(info.value), str(info.value)[:2000]
+  assert not any(t.is_alive() for t in threads)
+  return info.value
+
+
+def _record_bytes(path):
+  with open(path, "rb") as f:
+    return bytearray(f.read())
+
+
+def test_corrupt_tfrecord(h, tmp_path):
+  path = write_sequence_examples(tmp_path / "c.tfrecords", _examples(
+      [4] * 10))
+  data = _record_bytes(path)
+  data[len(data) // 2] ^= 0xFF  # inside a record's payload: CRC mismatch
+  open(path, "wb").write(bytes(data))
+  _run_case(h, [path], tf.errors.DataLossError, ["corrupted record at"])
+
+
+def test_truncated_tfrecord(h, tmp_path):
+  path = write_sequence_examples(tmp_path / "t.tfrecords", _examples(
+      [4] * 10))
+  data = _record_bytes(path)
+  record = len(data) // 10  # ten records of the same size
+  # Cut inside the fifth record's payload (a cut inside its 12-byte header
+  # reads as a clean end of file to TF's reader).
+  open(path, "wb").write(bytes(data[:4 * record + record // 2]))
+  _run_case(h, [path], tf.errors.DataLossError, ["truncated record at"])
+
+
+def test_missing_feature_list(h, tmp_path):
+  good = _examples([4, 5])
+  bad = [{"sequences": {"x": [[1.0, 2.0]] * 4}, "context": {"n": [4]}}]
+  path = write_sequence_examples(tmp_path / "m.tfrecords", good + bad + good)
+  _run_case(h, [path], tf.errors.InvalidArgumentError,
+            ["Feature list", "'y'", "required but could not be found"])
+
+
+def test_zero_length_sequence(h, tmp_path):
+  path = write_sequence_examples(tmp_path / "z.tfrecords",
+                                 _examples([4, 0, 5]))
+  err = _run_case(h, [path], tf.errors.InvalidArgumentError,
+                  ["should be a multiple of: 3, but saw value: 0"])
+  assert "example key: %s:" % path in str(err)
+
+
+def test_sequence_features_of_different_lengths(h, tmp_path):
+  examples = _examples([4, 5, 6])
+  examples[1]["sequences"]["y"] = examples[1]["sequences"]["y"][:2]
+  path = write_sequence_examples(tmp_path / "d.tfrecords", examples)
+  _run_case(h, [path], tf.errors.InvalidArgumentError,
+            ["All sequence lengths must match", "x=5, y=2",
+             "example key: %s:" % path])
+
+
+def test_input_length_above_padded_length(h, tmp_path):
+  examples = _examples([4, 5, 6])
+  examples[1]["context"]["n"] = [9]  # claims 9 steps, has 5 (padded 6)
+  path = write_sequence_examples(tmp_path / "l.tfrecords", examples)
+  err = _run_case(h, [path], tf.errors.InvalidArgumentError,
+                  ["Input length should be <= than length from sequences"],
+                  length_from_context=True)
+  assert "example key:" in str(err) and path in str(err)
+
+
+def test_duplicate_keys_in_flight(h, tmp_path):
+  # The same file listed twice: its keys (file:offset) come round again while
+  # the first copies are still in flight.
+  path = write_sequence_examples(tmp_path / "k.tfrecords", _examples([9] * 3))
+  _run_case(h, [path, path], tf.errors.InvalidArgumentError,
+            ["Duplicate key in flight:", "%s:" % path])
+
+
+def test_capacity_below_a_tensor_batch_size(h, tmp_path):
+  path = write_sequence_examples(tmp_path / "b.tfrecords", _examples([4] * 4))
+  fed = tf1.placeholder_with_default(16, [])
+  _run_case(h, [path], tf.errors.InvalidArgumentError,
+            ["capacity needs to be >= batch_size"], batch_size=fed,
+            capacity=4)
+
+
+def _state_saver(capacity=None):
+  return legacy_pipeline.SequenceQueueingStateSaver(
+      batch_size=1, num_unroll=2, input_length=2,
+      input_key=tf.constant("k"),
+      input_sequences={"x": np.zeros([2], np.float32)}, input_context={},
+      initial_states={"c": np.zeros([3], np.float32), "n": np.int32(0)},
+      capacity=capacity)
+
+
+def test_save_state_bad_values_name_the_state(h):
+  batch = _state_saver().next_batch
+  with pytest.raises(ValueError, match="Shape check failed for .*c"):
+    batch.save_state("c", np.zeros([1, 4], np.float32))
+  with pytest.raises(KeyError, match="state was not declared: h"):
+    batch.save_state("h", batch.state("c"))
+  with pytest.raises(KeyError, match="h"):
+    batch.state("h")
+
+
+def test_save_state_wrong_dtype_fails_fast(h):
+  saver = _state_saver()
+  batch = saver.next_batch
+  save = batch.save_state("n", tf.cast(batch.state("n"), tf.float32))
+  h.run(saver.prefetch_op)
+  start = time.time()
+  with pytest.raises(tf.errors.InvalidArgumentError):
+    h.run(save, timeout_ms=LIMIT_MS)
+  assert time.time() - start < 30
+
+
+# -- faults and shutdown -----------------------------------------------------
+
+
+def test_reader_error_mid_epoch_stops_every_thread(h, tmp_path):
+  good = write_sequence_examples(tmp_path / "a.tfrecords", _examples([5] * 6))
+  bad = write_sequence_examples(tmp_path / "b.tfrecords", _examples([5] * 6))
+  data = _record_bytes(bad)
+  data[len(data) * 3 // 4] ^= 0xFF
+  open(bad, "wb").write(bytes(data))
+  batch, save = _pipeline([good, bad, good], num_epochs=None)
+  h.init_variables()
+  before = set(threading.enumerate())
+  coord, threads = h.start_queue_runners()
+  ended, seconds, batches = _consume_until_error(h, [batch.key, save])
+  assert batches > 0 and seconds < 30
+  assert isinstance(ended, (tf.errors.OutOfRangeError,
+                            tf.errors.CancelledError,
+                            tf.errors.DataLossError))
+  with pytest.raises(tf.errors.DataLossError):
+    coord.request_stop()
+    coord.join(threads, stop_grace_period_secs=10)
+  h.coord = None
+  assert not any(t.is_alive() for t in threads)
+  assert set(threading.enumerate()) - before == set()
+
+
+def test_request_stop_and_join_leave_no_live_threads(h, tmp_path):
+  path = write_sequence_examples(tmp_path / "r.tfrecords", _examples(
+      [7] * 20))
+  batch, save = _pipeline([path], num_epochs=None)
+  watchdog.add_stall_watchdog(batch, timeout_secs=60)
+  h.init_variables()
+  before = set(threading.enumerate())
+  coord, threads = h.start_queue_runners()
+  for _ in range(10):
+    h.run([batch.key, save])
+  assert len(threads) >= 4  # producer, 2 prefetchers, close-on-stop, watchdog
+  coord.request_stop()
+  coord.join(threads, stop_grace_period_secs=10)
+  h.coord = None
+  assert [t.name for t in threads if t.is_alive()] == []
+  assert set(threading.enumerate()) - before == set()
+
+
+def test_close_while_a_take_waits_returns_promptly(h):
+  saver = legacy_pipeline.SequenceQueueingStateSaver(
+      batch_size=2, num_unroll=2, input_length=2,
+      input_key=tf1.placeholder(tf.string, []),
+      input_sequences={"x": np.zeros([2], np.float32)}, input_context={},
+      initial_states={"s": np.float32(0)}, capacity=4,
+      allow_small_batch=True)
+  take = saver.next_batch.key
+  close = saver.close()
+  result = {}
+
+  def consumer():
+    start = time.time()
+    try:
+      h.run(take, timeout_ms=LIMIT_MS)
+      result["outcome"] = "batch"
+    except tf.errors.OpError as e:
+      result["outcome"] = type(e).__name__
+    result["seconds"] = time.time() - start
+
+  h.sess  # pylint: disable=pointless-statement
+  thread = threading.Thread(target=consumer)
+  thread.start()
+  time.sleep(0.5)
+  assert thread.is_alive()  # nothing to take: it waits
+  h.run(close)
+  thread.join(timeout=30)
+  assert not thread.is_alive()
+  assert result["outcome"] == "OutOfRangeError"
+  assert result["seconds"] < 5
+
+
+# -- stalls --------------------------------------------------------------------
+
+
+def _stall_pipeline(tmp_path, save_which):
+  path = write_sequence_examples(tmp_path / "s.tfrecords", _examples(
+      [9] * 30))
+  queue = tf1.train.string_input_producer([path], shuffle=False)
+  key, record = tf1.TFRecordReader().read(queue)
+  _, seqs = tf1.io.parse_single_sequence_example(record, sequence_features={
+      "x": tf1.io.FixedLenSequenceFeature([2], tf.float32)})
+  batch = legacy_pipeline.batch_sequences_with_states(
+      input_key=key, input_sequences=seqs, input_context={},
+      input_length=tf.shape(seqs["x"])[0],
+      initial_states={"a": np.float32(0), "b": np.float32(0)}, num_unroll=3,
+      batch_size=2, num_threads=2, capacity=4, allow_small_batch=False,
+      make_keys_unique=True)
+  fetches = [batch.key, batch.state("a"), batch.state("b")]
+  if save_which:
+    fetches.append(batch.save_state(save_which, batch.state(save_which)))
+  return batch, fetches
+
+
+@pytest.mark.parametrize("save_which", [None, "a"],
+                         ids=["no_save_state", "one_of_two_states_saved"])
+def test_stall_watchdog_names_the_cause(h, tmp_path, save_which):
+  batch, fetches = _stall_pipeline(tmp_path, save_which)
+  dog = watchdog.add_stall_watchdog(batch, timeout_secs=2)
+  h.init_variables()
+  coord, threads = h.start_queue_runners()
+  ended, seconds, batches = _consume_until_error(h, fetches)
+  assert batches >= 1 and seconds < 30
+  assert isinstance(ended, (tf.errors.OutOfRangeError,
+                            tf.errors.CancelledError))
+  with pytest.raises(errors.StallError) as info:
+    coord.request_stop()
+    coord.join(threads, stop_grace_period_secs=10)
+  h.coord = None
+  message = str(info.value)
+  assert "stalled" in message and "save_state" in message
+  assert "capacity 4" in message
+  assert dog.stalls == 1
+
+
+def test_without_watchdog_a_stall_blocks_as_in_contrib(h, tmp_path):
+  _, fetches = _stall_pipeline(tmp_path, None)
+  h.init_variables()
+  h.start_queue_runners()
+  with pytest.raises(tf.errors.DeadlineExceededError):
+    for _ in range(10):
+      h.run(fetches, timeout_ms=3000)
+
+
+def test_watchdog_argument_errors(h):
+  saver = _state_saver()
+  with pytest.raises(ValueError, match="capacity is unbounded"):
+    watchdog.add_stall_watchdog(saver, 5)
+  with pytest.raises(ValueError, match="timeout_secs must be positive"):
+    watchdog.add_stall_watchdog(saver, 0)
+  with pytest.raises(TypeError, match="expected a legacy_pipeline"):
+    watchdog.add_stall_watchdog(object(), 5)
+
+
+def test_watchdog_exports_as_an_inert_runner(h):
+  # (A saver's own QueueRunner cannot be imported from a MetaGraph, in
+  # contrib either: its queue name ends with "/".  So: a bare saver.)
+  dog = watchdog.add_stall_watchdog(_state_saver(capacity=4), 5)
+  meta = tf1.train.export_meta_graph()
+  with tf.Graph().as_default():
+    tf1.train.import_meta_graph(meta)
+    runners = tf1.get_collection(tf1.GraphKeys.QUEUE_RUNNERS)
+    imported = [r for r in runners if r.name == dog.name]
+    assert len(imported) == 1 and type(imported[0]) is not type(dog)
+    with tf1.Session() as sess:
+      with pytest.raises(tf.errors.OutOfRangeError):
+        sess.run(imported[0].enqueue_ops[0],
+                 options=tf1.RunOptions(timeout_in_ms=LIMIT_MS))
+
+
+def test_train_program_names_a_corrupt_file(tmp_path, capsys):
+  from legacy_pipeline import train  # pylint: disable=g-import-not-at-top
+  data = tmp_path / "data"
+  train.write_toy_data(str(data), 40, 0, train_shards=2)
+  victim = str(data / "train-00001-of-00002.tfrecords")
+  raw = _record_bytes(victim)
+  raw[len(raw) * 2 // 3] ^= 0xFF
+  open(victim, "wb").write(bytes(raw))
+  with pytest.raises(SystemExit) as e:
+    train.main(["--model-dir", str(tmp_path / "m"), "--train-files",
+                str(data / "train-*"), "--steps", "2000", "--batch-size", "2",
+                "--lstm-size", "4", "--eval-every-steps", "100000",
+                "--checkpoint-every-steps", "100000"])
+  assert e.value.code == 2
+  err = capsys.readouterr().err
+  assert "corrupt or truncated input: %s record" % victim in err, err
