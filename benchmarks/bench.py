@@ -14,8 +14,10 @@ Workload W1 (``make-data``): 1000 SequenceExamples, lengths uniform in
 num_unroll 20, one float32[64] state, make_keys_unique=True, 3 threads) with a
 trivial state update and a cheap reduction of the segment data, as segments/s.
 ``limit``: the same files read and parsed with no state saver
-(read_up_to + parse_sequence_example, 2 threads into a queue), in segment
-equivalents (ceil(length / num_unroll) per sequence) per second.
+(read_up_to + parse_sequence_example, 3 threads into a queue), in segment
+equivalents (ceil(length / num_unroll) per sequence) per second;
+``limit-per-record``: the same, read and parsed one record per run as the
+pipeline does (read + parse_single_sequence_example).
 ``tutorial``: the seed tutorial's model (LSTM 64, dense 32-32-1, Adadelta,
 batch 2, num_unroll 3) on its toy data, training steps/s.
 ``memory``: the pipeline case run for 1M segments, peak RSS (VmHWM) sampled at
@@ -159,19 +161,29 @@ def pipeline(impl, data_dir, batch_size, num_unroll, segments, warmup=20,
           "memory": samples or None}
 
 
-def limit(data_dir, num_unroll, seconds=8.0):
-  """Raw read + parse of the W1 files, in segment equivalents per second."""
+def limit(data_dir, num_unroll, seconds=8.0, per_record=False):
+  """Raw read + parse of the W1 files, in segment equivalents per second.
+
+  Batched (read_up_to 32 + parse_sequence_example), or per record as the
+  pipeline itself reads (read + parse_single_sequence_example), 3 threads.
+  """
   files = _files(data_dir)
   with tf.Graph().as_default():
     queue = tf1.train.string_input_producer(files, shuffle=True, seed=1)
     out = tf1.FIFOQueue(64, [tf.int32], shapes=[[]])
     enqueues = []
-    for _ in range(2):
-      _, records = tf1.TFRecordReader().read_up_to(queue, 32)
-      _, seqs, lengths = tf1.io.parse_sequence_example(
-          records, sequence_features=FEATURES)
-      segs = tf.reduce_sum((tf.cast(lengths["y"], tf.int32) + num_unroll - 1)
-                           // num_unroll)
+    for _ in range(3):
+      if per_record:
+        _, record = tf1.TFRecordReader().read(queue)
+        _, seqs = tf1.io.parse_single_sequence_example(
+            record, sequence_features=FEATURES)
+        steps = tf.shape(seqs["y"])[0]
+      else:
+        _, records = tf1.TFRecordReader().read_up_to(queue, 32)
+        _, seqs, lengths = tf1.io.parse_sequence_example(
+            records, sequence_features=FEATURES)
+        steps = tf.cast(lengths["y"], tf.int32)
+      segs = tf.reduce_sum((steps + num_unroll - 1) // num_unroll)
       # Touch the parsed data so nothing is pruned.
       touch = tf.cast(tf.reduce_sum(seqs["x"]) * 0, tf.int32)
       enqueues.append(out.enqueue(segs + touch))
@@ -255,8 +267,8 @@ def tutorial(impl, steps=1500, warmup=100):
 def main(argv=None):
   p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
   p.add_argument("--case", required=True,
-                 choices=["make-data", "pipeline", "limit", "tutorial",
-                          "memory"])
+                 choices=["make-data", "pipeline", "limit", "limit-per-record",
+                          "tutorial", "memory"])
   p.add_argument("--impl", choices=["contrib", "inhouse"], default="inhouse")
   p.add_argument("--data", default=os.path.join(
       os.path.dirname(os.path.abspath(__file__)), ".data"))
@@ -279,9 +291,10 @@ def main(argv=None):
     marks = [int(x) for x in args.checkpoints.split(",")]
     result.update(pipeline(args.impl, args.data, 32, 20, max(marks),
                            checkpoints=marks))
-  elif args.case == "limit":
+  elif args.case in ("limit", "limit-per-record"):
     result.update(unroll=args.unroll)
-    result.update(limit(args.data, args.unroll))
+    result.update(limit(args.data, args.unroll,
+                        per_record=args.case == "limit-per-record"))
   else:
     result.update(tutorial(args.impl))
   print("RESULT " + json.dumps(result, sort_keys=True))

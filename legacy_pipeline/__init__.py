@@ -10,11 +10,17 @@ Public API (graph mode, ``tf.compat.v1``):
   Keras dense layers for TF builds whose Keras cannot build graphs (Keras 3).
 * ``queue_runners`` -- start/stop/join queue-runner threads safely.
 * ``add_stall_watchdog`` -- opt-in: a stalled saver becomes a StallError.
+* ``batch_sequences_with_states_from_dataset``, ``sequence_example_dataset``
+  -- the state saver fed from tf.data; ``constant_input_allowed`` -- opt out
+  of the constant-input check.
 """
 from __future__ import absolute_import, division, print_function
 
 from legacy_pipeline.batching import batch_sequences_with_states
 from legacy_pipeline.cells import BasicLSTMCell
+from legacy_pipeline.datasets import batch_sequences_with_states_from_dataset
+from legacy_pipeline.datasets import constant_input_allowed
+from legacy_pipeline.datasets import sequence_example_dataset
 from legacy_pipeline.cells import GRUCell
 from legacy_pipeline.cells import LSTMCell
 from legacy_pipeline.cells import LSTMStateTuple
@@ -45,6 +51,9 @@ __all__ = [
     "Sequential",
     "add_stall_watchdog",
     "batch_sequences_with_states",
+    "batch_sequences_with_states_from_dataset",
+    "constant_input_allowed",
     "dense",
     "queue_runners",
+    "sequence_example_dataset",
 ]

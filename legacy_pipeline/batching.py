@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 
 from legacy_pipeline import _checks
+from legacy_pipeline import datasets
 from legacy_pipeline._tf import is_sparse, raw, require_graph_mode, tf, tf1
 from legacy_pipeline.state_saver import SequenceQueueingStateSaver
 
@@ -72,6 +73,9 @@ def batch_sequences_with_states(input_key,
     ValueError: num_unroll not an int (pad=True), empty dicts, shapes not
       static, capacity < batch_size, batch_size < 0, num_threads < 1,
       input_length None with pad=False.
+    ConstantInputError (a ValueError): no input comes from a queue, reader
+      or iterator, so every prefetch would store the same example; build
+      inside ``legacy_pipeline.constant_input_allowed()`` if intended.
     tf.errors.InvalidArgumentError (run time, from the queue runner):
       sequence lengths differ or are not a multiple of num_unroll (pad=False),
       a zero-length sequence, input_length above the padded length, a key
@@ -95,6 +99,8 @@ def batch_sequences_with_states(input_key,
   values = [v for v in list(input_sequences.values()) +
             list(input_context.values()) + list(initial_states.values())
             if isinstance(v, (tf.Tensor, tf.SparseTensor))]
+  given = (input_key, dict(input_sequences), dict(input_context),
+           input_length)
   with tf1.name_scope(name, caller, values):
     input_sequences = dict(input_sequences)
     input_context = dict(input_context)
@@ -122,6 +128,9 @@ def batch_sequences_with_states(input_key,
         initial_states=initial_states,
         capacity=capacity,
         allow_small_batch=allow_small_batch)
+    # Last, after every argument check: constant inputs would be stored again
+    # at every prefetch (make_keys_unique's random suffix does not count).
+    datasets.check_inputs_advance(caller, *given)
     store = saver.barrier
     tf1.summary.scalar("queue/%s/ready_segment_batches_" % store.name,
                        tf.cast(store.ready_size(), tf.float32))

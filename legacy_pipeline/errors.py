@@ -30,3 +30,8 @@ class InputDataError(Error, ValueError):
 class StallError(Error, RuntimeError):
   """The state saver can never deliver another batch (see add_stall_watchdog).
   """
+
+
+class ConstantInputError(Error, ValueError):
+  """The state saver's inputs cannot change between prefetches (see datasets).
+  """

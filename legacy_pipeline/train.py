@@ -24,6 +24,7 @@ import time
 
 import numpy as np
 
+from legacy_pipeline import datasets
 from legacy_pipeline import model as model_lib
 from legacy_pipeline import readers
 from legacy_pipeline import watchdog
@@ -78,6 +79,9 @@ def build_parser():
   p.add_argument("--eval-files", default=None,
                  help="held-out files (globs); default with the toy data: its "
                  "eval split")
+  p.add_argument("--input", choices=["queue", "tfdata"], default="queue",
+                 help="queue: string_input_producer + TFRecordReader; tfdata: "
+                 "TFRecordDataset into the same state saver")
   p.add_argument("--sequence-feature", default="token",
                  help="name of the input feature list")
   p.add_argument("--feature-shape", type=_shape, default=[],
@@ -179,17 +183,25 @@ def _features(args):
 
 def _batch(args, files, num_epochs, shuffle, allow_small_batch,
            make_keys_unique, num_threads):
-  key, sequences, length = readers.sequence_input(
-      files, _features(args), num_epochs=num_epochs, shuffle=shuffle,
-      seed=args.seed)
-  return batch_sequences_with_states(
-      input_key=key, input_sequences=sequences, input_context={},
-      input_length=length,
+  common = dict(
       initial_states=model_lib.initial_states(args.lstm_size, args.num_layers),
       num_unroll=args.num_unroll, batch_size=args.batch_size,
       num_threads=num_threads, capacity=args.capacity,
       allow_small_batch=allow_small_batch, make_keys_unique=make_keys_unique,
       make_keys_unique_seed=args.seed if make_keys_unique else None)
+  if args.input == "tfdata":
+    dataset = datasets.sequence_example_dataset(
+        files, {n: tf1.io.FixedLenSequenceFeature(list(s.shape), s.dtype)
+                for n, s in _features(args).items()},
+        num_epochs=num_epochs, shuffle_files=shuffle, seed=args.seed)
+    return datasets.batch_sequences_with_states_from_dataset(dataset,
+                                                             **common)
+  key, sequences, length = readers.sequence_input(
+      files, _features(args), num_epochs=num_epochs, shuffle=shuffle,
+      seed=args.seed)
+  return batch_sequences_with_states(
+      input_key=key, input_sequences=sequences, input_context={},
+      input_length=length, **common)
 
 
 def _classifier(args, batch, keep_prob):

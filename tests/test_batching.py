@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+import legacy_pipeline
+
 from conftest import write_sequence_examples
 from legacy_pipeline import batching
 
@@ -126,9 +128,10 @@ def test_unpadded_four_step_example(h, backend):
 
 def test_make_keys_unique(h, backend):
   """§13.14: constant key, make_keys_unique=True, seed 9."""
-  batch, s1, s2, save = build_four_step(
-      backend, pad=False, key="fixed_key", make_keys_unique=True,
-      make_keys_unique_seed=9)
+  with legacy_pipeline.constant_input_allowed():  # repeats on purpose
+    batch, s1, s2, save = build_four_step(
+        backend, pad=False, key="fixed_key", make_keys_unique=True,
+        make_keys_unique_seed=9)
   h.start_queue_runners()
   keys = check_two_steps(h, batch, s1, s2, save)
   for k in keys:
@@ -493,11 +496,12 @@ def _key_suffixes(h, backend, graph_seed, op_seed, n):
   if graph_seed is not None:
     tf1.set_random_seed(graph_seed)
   key = tf1.placeholder_with_default("file:0", [])
-  saver_batch = backend.batch_sequences_with_states(
-      input_key=key, input_sequences={"x": np.zeros([3], np.float32)},
-      input_context={}, input_length=3, initial_states={"s": 0.0},
-      num_unroll=3, batch_size=1, num_threads=1, capacity=None,
-      make_keys_unique=True, make_keys_unique_seed=op_seed)
+  with legacy_pipeline.constant_input_allowed():  # repeats on purpose
+    saver_batch = backend.batch_sequences_with_states(
+        input_key=key, input_sequences={"x": np.zeros([3], np.float32)},
+        input_context={}, input_length=3, initial_states={"s": 0.0},
+        num_unroll=3, batch_size=1, num_threads=1, capacity=None,
+        make_keys_unique=True, make_keys_unique_seed=op_seed)
   save = saver_batch.save_state("s", saver_batch.state("s"))
   h.start_queue_runners()
   out = []

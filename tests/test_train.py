@@ -108,6 +108,16 @@ def _write(path, lengths, seed=0):
       w.write(ex.SerializeToString())
 
 
+def test_tfdata_input_trains(tmp_path):
+  report = train.main(SMALL + ["--model-dir", str(tmp_path / "m"), "--steps",
+                               "30", "--input", "tfdata",
+                               "--checkpoint-every-steps", "15",
+                               "--eval-every-steps", "15"])
+  assert report["final_checkpoint_step"] == 30
+  assert report["eval"]["timesteps"] == readers.count_timesteps(
+      [str(tmp_path / "m" / "data" / "eval.tfrecords")], "token")[0]
+
+
 @pytest.fixture(scope="module")
 def small_model(tmp_path_factory):
   d = tmp_path_factory.mktemp("small_model")
@@ -117,8 +127,9 @@ def small_model(tmp_path_factory):
   return model_dir
 
 
+@pytest.mark.parametrize("input_kind", ["queue", "tfdata"])
 def test_eval_counts_every_timestep_exactly_once(small_model, tmp_path,
-                                                 capsys):
+                                                 capsys, input_kind):
   # Lengths: 1 step, exact multiples of num_unroll=4, ragged tails; 23
   # sequences with batch 4 leave a small last batch.
   lengths = [1, 4, 8, 3, 5, 12, 7, 16, 2, 9, 4, 31, 6, 1, 20, 11, 13, 4, 8,
@@ -127,7 +138,8 @@ def test_eval_counts_every_timestep_exactly_once(small_model, tmp_path,
   _write(a, lengths[:11], seed=1)
   _write(b, lengths[11:], seed=2)
   result = train.main(SMALL + ["--mode", "eval", "--model-dir", small_model,
-                               "--eval-files", str(tmp_path / "eval-*")])
+                               "--eval-files", str(tmp_path / "eval-*"),
+                               "--input", input_kind])
   total, sequences = readers.count_timesteps([str(a), str(b)], "token")
   assert total == sum(lengths)
   assert result["timesteps"] == total
@@ -283,6 +295,7 @@ def test_help_lists_the_flags():
                "--capacity", "--seed", "--log-every",
                "--checkpoint-every-steps", "--checkpoint-every-secs",
                "--eval-every-steps", "--mode", "--ps-hosts", "--worker-hosts",
+               "--input", "--stall-timeout-secs",
                "--job-name", "--task-index"):
     assert flag in text, flag
   script = shutil.which("legacy-pipeline-train")

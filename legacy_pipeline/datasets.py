@@ -1,0 +1,198 @@
+"""Feeding the state saver from tf.data, and the constant-input check.
+
+``batch_sequences_with_states_from_dataset`` takes a ``tf.data.Dataset`` of
+dict elements (``key``, ``sequences``, optional ``context`` and ``length``)
+and returns the same ``NextQueuedSequenceBatch`` as
+``batch_sequences_with_states``: epochs, shuffling and sharding stay in
+tf.data, each prefetch pulls the next element from a one-shot iterator, and
+the end of the dataset ends the saver (takes then drain and fail with
+``OutOfRangeError``).  ``sequence_example_dataset`` makes such a dataset from
+TFRecord files of SequenceExamples, keyed ``<file>:<record index>``.
+
+``check_inputs_advance`` is the build-time guard against the classic pitfall
+(tensorflow issue 21959): inputs that come from no queue, reader or iterator
+are the same tensor values at every prefetch, so the saver stores the same
+example over and over.
+"""
+from __future__ import absolute_import, division, print_function
+
+import contextlib
+import threading
+
+from legacy_pipeline import _tf
+from legacy_pipeline._tf import tf, tf1
+from legacy_pipeline.errors import ConstantInputError
+
+# Op types whose output changes from one run to the next.
+_ADVANCING_PREFIXES = ("QueueDequeue", "ReaderRead", "IteratorGetNext",
+                       "Random", "ParameterizedTruncatedNormal",
+                       "TruncatedNormal", "Multinomial", "PyFunc",
+                       "EagerPyFunc", "StatefulPartitionedCall")
+
+_ALLOWED = threading.local()
+
+
+@contextlib.contextmanager
+def constant_input_allowed():
+  """Within this context, batch_sequences_with_states skips the check.
+
+  For inputs that are meant to repeat (tests, demos with make_keys_unique).
+  """
+  depth = getattr(_ALLOWED, "depth", 0)
+  _ALLOWED.depth = depth + 1
+  try:
+    yield
+  finally:
+    _ALLOWED.depth = depth
+
+
+def _advances(tensors):
+  """Whether any op upstream of `tensors` yields new values per run."""
+  seen, stack = set(), [t.op for t in tensors]
+  while stack:
+    op = stack.pop()
+    if op in seen:
+      continue
+    seen.add(op)
+    if op.type.startswith(_ADVANCING_PREFIXES):
+      return True
+    stack.extend(t.op for t in op.inputs)
+    stack.extend(op.control_inputs)
+  return False
+
+
+def _leaves(value):
+  if _tf.is_sparse(value):
+    return [value.indices, value.values, value.dense_shape]
+  if isinstance(value, (tf.Tensor, tf.Variable)):
+    return [tf.convert_to_tensor(value)]
+  return []
+
+
+def check_inputs_advance(caller, input_key, input_sequences, input_context,
+                         input_length):
+  """Raises ConstantInputError when no input can change between prefetches.
+
+  Args:
+    caller: name used in the message.
+    input_key, input_sequences, input_context, input_length: the saver's
+      inputs (tensors, SparseTensors, dicts of them, Python values).
+
+  Raises:
+    ConstantInputError: nothing upstream is a queue dequeue, a reader, an
+      iterator, a random op or a py_func, and the check was not disabled with
+      constant_input_allowed().
+  """
+  if getattr(_ALLOWED, "depth", 0):
+    return
+  tensors = _leaves(input_key) + _leaves(input_length)
+  for group in (input_sequences, input_context):
+    if isinstance(group, dict):
+      for v in group.values():
+        tensors.extend(_leaves(v))
+  if _advances(tensors):
+    return
+  raise ConstantInputError(
+      "%s: none of input_key, input_sequences, input_context, input_length "
+      "comes from a queue, a reader or a tf.data iterator, so every prefetch "
+      "(one per queue-runner step) stores the same example again -- the "
+      "'same sequence over and over' pitfall (tensorflow issue 21959). Read "
+      "the input through tf.compat.v1.train.string_input_producer + "
+      "TFRecordReader (or any queue's dequeue), or use "
+      "legacy_pipeline.batch_sequences_with_states_from_dataset(dataset, ...). "
+      "If repeating this input is intended, build the batch inside `with "
+      "legacy_pipeline.constant_input_allowed():`." % caller)
+
+
+def sequence_example_dataset(files, sequence_features, context_features=None,
+                             num_epochs=1, shuffle_files=False, seed=None,
+                             num_shards=1, shard_index=0):
+  """A dataset of SequenceExamples from TFRecord files, ready for the saver.
+
+  Args:
+    files: list of TFRecord paths.
+    sequence_features: dict name -> FixedLenSequenceFeature (or VarLen...).
+    context_features: optional dict name -> FixedLenFeature.
+    num_epochs: epochs (None: forever).
+    shuffle_files: shuffle the file order each epoch.
+    seed: shuffle seed.
+    num_shards, shard_index: read every num_shards-th file from shard_index
+      (one shard per worker).
+
+  Returns:
+    Dataset of dicts {"key": "<file>:<index>", "sequences": {...},
+    "context": {...}, "length": int32 steps of the first sequence by name}.
+  """
+  files = list(files)
+  if not files:
+    raise ValueError("sequence_example_dataset: no files")
+  names = tf.data.Dataset.from_tensor_slices(tf.constant(files))
+  names = names.shard(num_shards, shard_index)
+  if shuffle_files:
+    names = names.shuffle(len(files), seed=seed)
+  names = names.repeat(num_epochs)
+  first = sorted(sequence_features)[0]
+
+  def keyed(path):
+    records = tf.data.TFRecordDataset(path)
+    index = tf.data.Dataset.range(2 ** 62)
+    return tf.data.Dataset.zip((index, records)).map(
+        lambda i, r: (tf.strings.join([path, ":", tf.strings.as_string(i)]),
+                      r))
+
+  def parse(key, record):
+    context, sequences = tf1.io.parse_single_sequence_example(
+        record, context_features=context_features or {},
+        sequence_features=sequence_features)
+    length = tf.shape(sequences[first], out_type=tf.int32)[0]
+    return {"key": key, "sequences": sequences, "context": context,
+            "length": length}
+
+  return names.flat_map(keyed).map(parse)
+
+
+def batch_sequences_with_states_from_dataset(
+    dataset, initial_states, num_unroll, batch_size, num_threads=3,
+    capacity=1000, allow_small_batch=True, pad=True, make_keys_unique=False,
+    make_keys_unique_seed=None, name=None):
+  """batch_sequences_with_states fed from a tf.data.Dataset.
+
+  Args:
+    dataset: a Dataset whose elements are dicts with "key" (string scalar,
+      unique among elements in flight), "sequences" (dict name -> [T, ...]),
+      optional "context" (dict) and optional "length" (int32 scalar; without
+      it, pad=True derives it). Epochs, shuffling and sharding belong to the
+      dataset; it must be one-shot iterable (no placeholders captured).
+    initial_states, num_unroll, batch_size, num_threads, capacity,
+    allow_small_batch, pad, make_keys_unique, make_keys_unique_seed: as in
+      batch_sequences_with_states.
+    name: name scope (default ``batch_sequences_with_states_from_dataset``).
+
+  Returns:
+    A NextQueuedSequenceBatch. When the dataset ends, the saver closes:
+    remaining segments drain, then takes fail with OutOfRangeError.
+
+  Raises:
+    TypeError: the dataset's elements are not dicts with "key" and
+      "sequences".
+    GraphModeError: executing eagerly.
+    Whatever batch_sequences_with_states raises for its arguments.
+  """
+  from legacy_pipeline import batching  # pylint: disable=g-import-not-at-top
+  _tf.require_graph_mode("batch_sequences_with_states_from_dataset")
+  spec = tf1.data.get_output_types(dataset)
+  if not isinstance(spec, dict) or "key" not in spec or \
+      "sequences" not in spec:
+    raise TypeError("batch_sequences_with_states_from_dataset: dataset "
+                    "elements must be dicts with 'key' and 'sequences' (and "
+                    "optionally 'context', 'length'), got %r" % (spec,))
+  with tf1.name_scope(name, "batch_sequences_with_states_from_dataset"):
+    element = tf1.data.make_one_shot_iterator(dataset).get_next()
+    return batching.batch_sequences_with_states(
+        input_key=element["key"], input_sequences=element["sequences"],
+        input_context=element.get("context", {}),
+        input_length=element.get("length"), initial_states=initial_states,
+        num_unroll=num_unroll, batch_size=batch_size, num_threads=num_threads,
+        capacity=capacity, allow_small_batch=allow_small_batch, pad=pad,
+        make_keys_unique=make_keys_unique,
+        make_keys_unique_seed=make_keys_unique_seed)
