@@ -28,7 +28,6 @@ from __future__ import absolute_import, division, print_function
 import argparse
 import glob
 import json
-import math
 import os
 import sys
 import time

@@ -15,7 +15,6 @@ races the end of input (where contrib can hang, SPEC §14 O5).
 from __future__ import absolute_import, division, print_function
 
 import numpy as np
-import pytest
 import tensorflow as tf
 
 import legacy_pipeline
