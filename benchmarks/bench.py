@@ -113,18 +113,11 @@ def _pipeline_graph(impl, files, batch_size, num_unroll):
   return tf.group(save, work)
 
 
-def _peak_rss_mb():
+def _status_mb(field):
+  """A /proc/self/status memory field (VmRSS, VmHWM) in MB."""
   with open("/proc/self/status") as f:
     for line in f:
-      if line.startswith("VmHWM:"):
-        return int(line.split()[1]) / 1024.0
-  return float("nan")
-
-
-def _rss_mb():
-  with open("/proc/self/status") as f:
-    for line in f:
-      if line.startswith("VmRSS:"):
+      if line.startswith(field + ":"):
         return int(line.split()[1]) / 1024.0
   return float("nan")
 
@@ -148,8 +141,8 @@ def pipeline(impl, data_dir, batch_size, num_unroll, segments, warmup=20,
           sess.run(step, options=TIMEOUT)
           if marks and i * batch_size >= marks[0]:
             samples.append({"segments": marks.pop(0),
-                            "rss_mb": _rss_mb(),
-                            "peak_rss_mb": _peak_rss_mb()})
+                            "rss_mb": _status_mb("VmRSS"),
+                            "peak_rss_mb": _status_mb("VmHWM")})
         elapsed = time.time() - start
       finally:
         coord.request_stop()

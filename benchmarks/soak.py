@@ -57,7 +57,8 @@ def main(argv=None):
           now = time.time()
           if now - last >= args.sample_every:
             last = now
-            samples.append((now - start, steps * 32, bench._rss_mb(),  # pylint: disable=protected-access
+            rss = bench._status_mb("VmRSS")  # pylint: disable=protected-access
+            samples.append((now - start, steps * 32, rss,
                             threading.active_count()))
             print("t=%6.0fs segments=%11d rss=%8.1f MB threads=%d" %
                   samples[-1])

@@ -706,9 +706,11 @@ class SequenceQueueingStateSaver(object):
     finished = tf.reduce_sum(tf.cast(done, tf.int32))
     release = self._token_queue.dequeue_many(finished,
                                              name="ReleaseCapacityTokens")
+    # The registry holds only "STOP:<key>" entries, which are exactly the
+    # next keys of finished rows (others start with digits): removing every
+    # next key forgets the finished examples, with no mask on the hot path.
     forget = raw.LookupTableRemoveV2(
-        table_handle=self._in_flight,
-        keys=tf.boolean_mask(values[_NEXT_KEY], done),
+        table_handle=self._in_flight, keys=values[_NEXT_KEY],
         name="ForgetFinishedKeys")
     with tf.control_dependencies([release, forget]):
       states = collections.OrderedDict(

@@ -19,7 +19,7 @@ import sys
 import threading
 import time
 
-from legacy_pipeline._tf import tf, tf1
+from legacy_pipeline._tf import require_graph_mode, tf, tf1
 from legacy_pipeline.errors import StallError
 from legacy_pipeline.state_saver import NextQueuedSequenceBatch
 from legacy_pipeline.state_saver import SequenceQueueingStateSaver
@@ -140,8 +140,7 @@ def add_stall_watchdog(saver_or_batch, timeout_secs, poll_secs=None,
   likely cause and the fix; the waiting take then fails with OutOfRangeError
   and Coordinator.join (or MonitoredSession) re-raises the StallError.
   """
-  from legacy_pipeline import _tf  # pylint: disable=g-import-not-at-top
-  _tf.require_graph_mode("add_stall_watchdog")
+  require_graph_mode("add_stall_watchdog")
   if isinstance(saver_or_batch, NextQueuedSequenceBatch):
     saver = saver_or_batch._state_saver  # pylint: disable=protected-access
   else:
