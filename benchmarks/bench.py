@@ -39,6 +39,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import tensorflow as tf  # noqa: E402
 
+from legacy_pipeline.runners import queue_runners  # noqa: E402
+
 tf1 = tf.compat.v1
 TIMEOUT = tf1.RunOptions(timeout_in_ms=120000)
 
@@ -128,9 +130,7 @@ def pipeline(impl, data_dir, batch_size, num_unroll, segments, warmup=20,
     step = _pipeline_graph(impl, _files(data_dir), batch_size, num_unroll)
     with tf1.Session() as sess:
       sess.run(tf1.local_variables_initializer())
-      coord = tf1.train.Coordinator()
-      threads = tf1.train.start_queue_runners(sess, coord)
-      try:
+      with queue_runners(sess):
         for _ in range(warmup):
           sess.run(step, options=TIMEOUT)
         steps = max(1, segments // batch_size)
@@ -144,9 +144,6 @@ def pipeline(impl, data_dir, batch_size, num_unroll, segments, warmup=20,
                             "rss_mb": _status_mb("VmRSS"),
                             "peak_rss_mb": _status_mb("VmHWM")})
         elapsed = time.time() - start
-      finally:
-        coord.request_stop()
-        coord.join(threads, stop_grace_period_secs=10)
   return {"segments_per_s": steps * batch_size / elapsed,
           "ms_per_batch": 1000.0 * elapsed / steps,
           "us_per_segment": 1e6 * elapsed / (steps * batch_size),
@@ -181,19 +178,13 @@ def limit(data_dir, num_unroll, seconds=8.0, per_record=False):
       enqueues.append(out.enqueue(segs + touch))
     tf1.train.add_queue_runner(tf1.train.QueueRunner(out, enqueues))
     take = out.dequeue_many(8)
-    with tf1.Session() as sess:
-      coord = tf1.train.Coordinator()
-      threads = tf1.train.start_queue_runners(sess, coord)
-      try:
-        for _ in range(5):
-          sess.run(take, options=TIMEOUT)
-        total, start = 0, time.time()
-        while time.time() - start < seconds:
-          total += int(np.sum(sess.run(take, options=TIMEOUT)))
-        elapsed = time.time() - start
-      finally:
-        coord.request_stop()
-        coord.join(threads, stop_grace_period_secs=10)
+    with tf1.Session() as sess, queue_runners(sess):
+      for _ in range(5):
+        sess.run(take, options=TIMEOUT)
+      total, start = 0, time.time()
+      while time.time() - start < seconds:
+        total += int(np.sum(sess.run(take, options=TIMEOUT)))
+      elapsed = time.time() - start
   return {"segments_per_s": total / elapsed}
 
 
@@ -241,18 +232,13 @@ def tutorial(impl, steps=1500, warmup=100):
       loss_val = tf.reduce_sum(loss)
     with tf1.Session() as sess:
       sess.run(tf1.global_variables_initializer())
-      coord = tf1.train.Coordinator()
-      threads = tf1.train.start_queue_runners(sess, coord)
-      try:
+      with queue_runners(sess):
         for _ in range(warmup):
           sess.run(loss_val, options=TIMEOUT)
         start = time.time()
         for _ in range(steps):
           sess.run(loss_val, options=TIMEOUT)
         elapsed = time.time() - start
-      finally:
-        coord.request_stop()
-        coord.join(threads, stop_grace_period_secs=10)
   return {"steps_per_s": steps / elapsed}
 
 

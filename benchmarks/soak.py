@@ -27,6 +27,8 @@ sys.path.insert(0, os.path.dirname(HERE))
 import bench  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from legacy_pipeline.runners import queue_runners  # noqa: E402
+
 tf1 = tf.compat.v1
 
 
@@ -45,14 +47,11 @@ def main(argv=None):
     step = bench._pipeline_graph(args.impl, bench._files(args.data), 32, 20)  # pylint: disable=protected-access
     with tf1.Session() as sess:
       sess.run(tf1.local_variables_initializer())
-      coord = tf1.train.Coordinator()
-      threads = tf1.train.start_queue_runners(sess, coord)
-      options = tf1.RunOptions(timeout_in_ms=120000)
-      try:
+      with queue_runners(sess):
         start = last = time.time()
         steps = 0
         while time.time() - start < args.minutes * 60:
-          sess.run(step, options=options)
+          sess.run(step, options=bench.TIMEOUT)
           steps += 1
           now = time.time()
           if now - last >= args.sample_every:
@@ -63,9 +62,6 @@ def main(argv=None):
             print("t=%6.0fs segments=%11d rss=%8.1f MB threads=%d" %
                   samples[-1])
             sys.stdout.flush()
-      finally:
-        coord.request_stop()
-        coord.join(threads, stop_grace_period_secs=10)
   if len(samples) < 4:
     print("too short to judge: run longer than 4 samples")
     return 0

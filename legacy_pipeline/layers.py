@@ -177,21 +177,21 @@ class _Layer(object):
       return tf1.variable_scope(self.name)
     return tf1.variable_scope(self._scope, reuse=True)
 
-  @property
-  def variables(self):
+  def _scoped(self, collection):
+    """Variables of `collection` created under this layer's scope."""
     if self._scope is None:
       return []
     prefix = self._scope.name + "/"
-    return [v for v in self._graph.get_collection(
-        tf1.GraphKeys.GLOBAL_VARIABLES) if v.op.name.startswith(prefix)]
+    return [v for v in self._graph.get_collection(collection)
+            if v.op.name.startswith(prefix)]
+
+  @property
+  def variables(self):
+    return self._scoped(tf1.GraphKeys.GLOBAL_VARIABLES)
 
   @property
   def trainable_variables(self):
-    if self._scope is None:
-      return []
-    prefix = self._scope.name + "/"
-    return [v for v in self._graph.get_collection(
-        tf1.GraphKeys.TRAINABLE_VARIABLES) if v.op.name.startswith(prefix)]
+    return self._scoped(tf1.GraphKeys.TRAINABLE_VARIABLES)
 
   @property
   def weights(self):
