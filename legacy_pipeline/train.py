@@ -98,7 +98,9 @@ def build_parser():
   p.add_argument("--keep-prob", type=float, default=1.0,
                  help="dropout keep probability on the LSTM outputs")
   p.add_argument("--optimizer", choices=sorted(OPTIMIZERS), default="adam")
-  p.add_argument("--learning-rate", type=float, default=0.01)
+  p.add_argument("--learning-rate", type=float, default=0.005)
+  p.add_argument("--clip-norm", type=float, default=1.0,
+                 help="clip gradients to this global norm (0: no clipping)")
   p.add_argument("--steps", type=_positive, default=1500,
                  help="train until the global step reaches this")
   p.add_argument("--num-threads", type=_positive, default=2,
@@ -445,7 +447,11 @@ def train(args, train_files, eval_files):
       global_step = tf1.train.get_or_create_global_step()
       m = _classifier(args, batch, keep_prob=args.keep_prob)
       optimizer = OPTIMIZERS[args.optimizer](args.learning_rate)
-      train_op = optimizer.minimize(m.loss, global_step=global_step)
+      grads, variables = zip(*optimizer.compute_gradients(m.loss))
+      if args.clip_norm > 0:
+        grads, _ = tf.clip_by_global_norm(grads, args.clip_norm)
+      train_op = optimizer.apply_gradients(zip(grads, variables),
+                                           global_step=global_step)
     accuracy = m.correct / tf.maximum(m.valid_steps, 1.0)
     tf1.summary.scalar("loss", m.loss)
     tf1.summary.scalar("accuracy_per_timestep", accuracy)
