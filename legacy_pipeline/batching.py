@@ -87,7 +87,29 @@ def batch_sequences_with_states(input_key,
     Graph mode only, on TF 1.15 and TF 2.x (``tf.compat.v1``).  The changes
     against contrib are listed in ``SequenceQueueingStateSaver``.
   """
-  caller = "batch_sequences_with_states"
+  return build(input_key, input_sequences, input_context, input_length,
+               initial_states, num_unroll, batch_size, num_threads, capacity,
+               allow_small_batch, pad, make_keys_unique, make_keys_unique_seed,
+               name)
+
+
+def build(input_key, input_sequences, input_context, input_length,
+          initial_states, num_unroll, batch_size, num_threads, capacity,
+          allow_small_batch, pad, make_keys_unique, make_keys_unique_seed,
+          name, start_segment=None, journal=None,
+          caller="batch_sequences_with_states"):
+  """batch_sequences_with_states, plus the in-flight journal's two hooks.
+
+  Args:
+    (as batch_sequences_with_states), and
+    start_segment: int32 scalar, the segment the example starts at (a
+      replayed example, see legacy_pipeline.in_flight), or None.
+    journal: the in_flight.Journal that save_state reports to, or None.
+    caller: name used in messages and as the default name scope.
+
+  Returns:
+    A NextQueuedSequenceBatch.
+  """
   require_graph_mode(caller)
   _checks.check_dict(input_sequences, "input_sequences", caller)
   _checks.check_dict(input_context, "input_context", caller)
@@ -128,6 +150,8 @@ def batch_sequences_with_states(input_key,
         initial_states=initial_states,
         capacity=capacity,
         allow_small_batch=allow_small_batch)
+    saver._start_segment = start_segment  # pylint: disable=protected-access
+    saver._journal = journal  # pylint: disable=protected-access
     # Last, after every argument check: constant inputs would be stored again
     # at every prefetch (make_keys_unique's random suffix does not count).
     datasets.check_inputs_advance(caller, *given)

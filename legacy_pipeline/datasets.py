@@ -19,6 +19,7 @@ from __future__ import absolute_import, division, print_function
 import contextlib
 import threading
 
+from legacy_pipeline import _checks
 from legacy_pipeline import _tf
 from legacy_pipeline._tf import tf, tf1
 from legacy_pipeline.errors import ConstantInputError
@@ -154,7 +155,7 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
 def batch_sequences_with_states_from_dataset(
     dataset, initial_states, num_unroll, batch_size, num_threads=3,
     capacity=1000, allow_small_batch=True, pad=True, make_keys_unique=False,
-    make_keys_unique_seed=None, name=None):
+    make_keys_unique_seed=None, name=None, checkpoint_in_flight=False):
   """batch_sequences_with_states fed from a tf.data.Dataset.
 
   Args:
@@ -167,6 +168,14 @@ def batch_sequences_with_states_from_dataset(
     allow_small_batch, pad, make_keys_unique, make_keys_unique_seed: as in
       batch_sequences_with_states.
     name: name scope (default ``batch_sequences_with_states_from_dataset``).
+    checkpoint_in_flight: also checkpoint the examples in flight and the
+      dataset's read position (see legacy_pipeline.in_flight and the
+      README): a tf.compat.v1.train.Saver (or MonitoredTrainingSession)
+      checkpoint written between training steps then restores every
+      unfinished example at the segment it reached, with its saved states,
+      and the dataset continues after the last example read.  Restore
+      before starting the queue runners.  Dense sequences and context only;
+      states float32/float64/int32/int64.
 
   Returns:
     A NextQueuedSequenceBatch. When the dataset ends, the saver closes:
@@ -174,11 +183,12 @@ def batch_sequences_with_states_from_dataset(
 
   Raises:
     TypeError: the dataset's elements are not dicts with "key" and
-      "sequences".
+      "sequences"; with checkpoint_in_flight, a sparse component or an
+      unsupported state dtype.
     GraphModeError: executing eagerly.
     Whatever batch_sequences_with_states raises for its arguments.
   """
-  from legacy_pipeline import batching  # pylint: disable=g-import-not-at-top
+  from legacy_pipeline import batching, in_flight  # pylint: disable=g-import-not-at-top
   _tf.require_graph_mode("batch_sequences_with_states_from_dataset")
   spec = tf1.data.get_output_types(dataset)
   if not isinstance(spec, dict) or "key" not in spec or \
@@ -186,13 +196,31 @@ def batch_sequences_with_states_from_dataset(
     raise TypeError("batch_sequences_with_states_from_dataset: dataset "
                     "elements must be dicts with 'key' and 'sequences' (and "
                     "optionally 'context', 'length'), got %r" % (spec,))
-  with tf1.name_scope(name, "batch_sequences_with_states_from_dataset"):
-    element = tf1.data.make_one_shot_iterator(dataset).get_next()
-    return batching.batch_sequences_with_states(
-        input_key=element["key"], input_sequences=element["sequences"],
-        input_context=element.get("context", {}),
-        input_length=element.get("length"), initial_states=initial_states,
-        num_unroll=num_unroll, batch_size=batch_size, num_threads=num_threads,
-        capacity=capacity, allow_small_batch=allow_small_batch, pad=pad,
-        make_keys_unique=make_keys_unique,
-        make_keys_unique_seed=make_keys_unique_seed)
+  with tf1.name_scope(name, "batch_sequences_with_states_from_dataset") as scope:
+    if not checkpoint_in_flight:
+      element = tf1.data.make_one_shot_iterator(dataset).get_next()
+      return batching.batch_sequences_with_states(
+          input_key=element["key"], input_sequences=element["sequences"],
+          input_context=element.get("context", {}),
+          input_length=element.get("length"), initial_states=initial_states,
+          num_unroll=num_unroll, batch_size=batch_size,
+          num_threads=num_threads, capacity=capacity,
+          allow_small_batch=allow_small_batch, pad=pad,
+          make_keys_unique=make_keys_unique,
+          make_keys_unique_seed=make_keys_unique_seed)
+    _checks.check_dict(initial_states, "initial_states",
+                       "batch_sequences_with_states_from_dataset")
+    journal = in_flight.Journal(dataset, initial_states, make_keys_unique,
+                                make_keys_unique_seed)
+    element, start, states = journal.pull()
+    # The inputs come from the iterator, through a cond the graph walk of the
+    # constant-input check cannot see into on TF 2.x.
+    with constant_input_allowed():
+      batch = batching.build(
+          element["key"], element["sequences"], element.get("context", {}),
+          element.get("length"), states, num_unroll, batch_size, num_threads,
+          capacity, allow_small_batch, pad, False, None, None,
+          start_segment=start, journal=journal)
+    tf1.add_to_collection(tf1.GraphKeys.SAVEABLE_OBJECTS,
+                          journal.saveable(scope + "in_flight"))
+    return batch

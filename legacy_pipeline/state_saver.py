@@ -278,6 +278,10 @@ class NextQueuedSequenceBatch(object):
           tf.gather(self._received["next_key"], keep),
           tf.gather(value, keep),
           name="BarrierInsertState_%s" % state_name)
+      journal = saver._journal  # pylint: disable=protected-access
+      if journal is not None:
+        op = tf.group(op, journal.on_save_state(self, state_name, value),
+                      name="SaveStateAndJournal_%s" % state_name)
     self._save_ops[state_name] = op
     return op
 
@@ -460,6 +464,11 @@ class SequenceQueueingStateSaver(object):
     self._prefetch_op = None
     self._next_batch = None
     self._received = None
+    # Set by legacy_pipeline.in_flight before the prefetch op is built: the
+    # segment a (replayed) example starts at, and the journal save_state
+    # reports to.
+    self._start_segment = None
+    self._journal = None
 
   # -- public properties ----------------------------------------------------
 
@@ -558,8 +567,21 @@ class SequenceQueueingStateSaver(object):
     """All inserts of one example; see the module docstring."""
     u = self._num_unroll
     count = tf.math.floordiv(self._padded_length, u)
-    steps = tf.range(count)
-    ones = tf.ones(tf.expand_dims(count, 0), dtype=tf.int32)
+    start = self._start_segment
+    if start is None:
+      steps = tf.range(count)
+      stored = count
+    else:
+      # A replayed example (legacy_pipeline.in_flight) stores only its
+      # segments from `start` on.
+      in_range = tf1.Assert(
+          tf.logical_and(start >= 0, start < count),
+          ["Replayed example continues at segment", start, "of", count,
+           "; example key:", self._key], name="CheckStartSegment")
+      with tf.control_dependencies([in_range]):
+        steps = tf.range(start, count)
+      stored = count - start
+    ones = tf.ones(tf.expand_dims(stored, 0), dtype=tf.int32)
     lengths = tf.minimum(u, tf.maximum(0, self._length - u * steps))
     keys = tf.strings.join(
         [tf.strings.as_string(steps, width=5, fill="0"), "_of_",
@@ -597,12 +619,14 @@ class SequenceQueueingStateSaver(object):
       shape = v.get_shape().as_list()[1:]
       split = tf.reshape(v, _dims([count, u], shape),
                          name="reshape_sequences_%s" % k)
+      if start is not None:
+        split = split[start:]
       split.set_shape([None, u] + shape)
       columns.append((self._component_index("sequence", k), split,
                       "Sequences_%s" % k))
     for k, v in self._context.items():
       rank = v.get_shape().ndims
-      tiled = tf.tile(tf.expand_dims(v, 0), _dims([count], [1] * rank),
+      tiled = tf.tile(tf.expand_dims(v, 0), _dims([stored], [1] * rank),
                       name="tile_context_%s" % k)
       tiled.set_shape([None] + v.get_shape().as_list())
       columns.append((self._component_index("context", k), tiled,

@@ -1,0 +1,314 @@
+"""Checkpointing the sequences in flight (opt-in, tf.data input only).
+
+contrib's state saver keeps the examples it is working on only in memory: after
+a crash and a restart from a checkpoint, every sequence that was part-way
+through restarts from its initial state, and the input (whose read position is
+not in the checkpoint) starts again.  With
+``batch_sequences_with_states_from_dataset(..., checkpoint_in_flight=True)`` a
+``tf.compat.v1.train.Saver`` checkpoint (a MonitoredTrainingSession's too)
+holds, next to the model:
+
+* the dataset iterator's position;
+* a journal of every example pulled from the iterator and not finished yet --
+  its tensors, the segment it continues at and the states that segment starts
+  from.
+
+How it stays consistent.  Pulling an example (or a replayed one, below) and
+journaling it happen inside one ``tf.CriticalSection``; the checkpoint reads
+the iterator state and the journal inside the same critical section, so no
+prefetch thread can have advanced the iterator without journaling what it
+read.  The segment and states are written by ``save_state`` in the training
+step itself, and checkpoints are written between steps.  Restoring the
+checkpoint puts the journal's examples (in the order they were first read) on
+a replay queue; prefetches drain it before reading the iterator again, and a
+replayed example stores only its segments from the one it had reached, with
+the saved states.
+
+The journal's tables, keyed by a pull counter (int64):
+``records`` counter -> serialized example tensors, ``counters`` example key ->
+counter, ``progress`` counter -> next segment, one table per state name
+counter -> the state saved for that segment.
+"""
+from __future__ import absolute_import, division, print_function
+
+import collections
+
+from legacy_pipeline._tf import raw, tf, tf1
+
+# Saver builds its save/restore ops from these; the module path has been the
+# same from TF 1.15 to 2.21.
+from tensorflow.python.training.saving import saveable_object  # pylint: disable=g-direct-tensorflow-import
+
+# dtypes a state may have: the MutableHashTableOfTensors kernels with int64
+# keys that exist on every supported TF version.
+_STATE_DTYPES = (tf.float32, tf.float64, tf.int32, tf.int64)
+_SEGMENT_PREFIX = "^[0-9]+_of_[0-9]+:"
+_REPLAY_CAPACITY = 2 ** 31 - 1
+# Graph collection where tf.CriticalSection records its executions (for its
+# own exclusivity check, which this module does not use); the entries cannot
+# be written to a MetaGraph and only make every checkpoint log a warning.
+_CS_COLLECTION = "critical_section_executions"
+
+
+def _table(key_dtype, value_dtype, value_shape, name):
+  if not tf.TensorShape(value_shape).as_list():
+    return raw.MutableHashTableV2(key_dtype=key_dtype, value_dtype=value_dtype,
+                                  name=name)
+  return raw.MutableHashTableOfTensorsV2(
+      key_dtype=key_dtype, value_dtype=value_dtype, value_shape=value_shape,
+      name=name)
+
+
+def _find(table, keys, default):
+  return raw.LookupTableFindV2(table_handle=table, keys=keys,
+                               default_value=default)
+
+
+def _export(table, key_dtype, value_dtype):
+  return raw.LookupTableExportV2(table_handle=table, Tkeys=key_dtype,
+                                 Tvalues=value_dtype)
+
+
+class Journal(object):
+  """The in-flight journal of one saver; see the module docstring.
+
+  Built by ``batch_sequences_with_states_from_dataset``; users touch it only
+  through the checkpoint (it registers itself as a saveable object).
+  """
+
+  def __init__(self, dataset, initial_states, make_keys_unique,
+               make_keys_unique_seed):
+    """Creates the iterator, the tables, the replay queue and the lock.
+
+    Args:
+      dataset: Dataset of dicts with "key", "sequences", optional "context"
+        and "length"; dense tensors only.
+      initial_states: dict name -> value for the first segment.
+      make_keys_unique, make_keys_unique_seed: as batch_sequences_with_states.
+        The suffix is drawn when an example is first read, so a replayed
+        example keeps its key.
+
+    Raises:
+      TypeError: a sparse or ragged component, or a state dtype without a
+        table kernel.
+    """
+    types = tf1.data.get_output_types(dataset)
+    shapes = tf1.data.get_output_shapes(dataset)
+    classes = tf1.data.get_output_classes(dataset)
+    self._fields = []  # (path, dtype, static shape)
+    for group in ("sequences", "context"):
+      for name in sorted(types.get(group, {})):
+        if classes[group][name] is not tf.Tensor:
+          raise TypeError(
+              "checkpoint_in_flight supports dense sequences and context "
+              "only; %s '%s' is a %s" % (group, name,
+                                         classes[group][name].__name__))
+        self._fields.append(((group, name), types[group][name],
+                             shapes[group][name]))
+    if "length" in types:
+      self._fields.append((("length",), types["length"], shapes["length"]))
+    self._states = collections.OrderedDict()
+    for name in sorted(initial_states):
+      value = tf.convert_to_tensor(initial_states[name],
+                                   name="initial_state_%s" % name)
+      if value.dtype not in _STATE_DTYPES:
+        raise TypeError(
+            "checkpoint_in_flight: state '%s' has dtype %s; supported: %s" %
+            (name, value.dtype.name,
+             ", ".join(d.name for d in _STATE_DTYPES)))
+      self._states[name] = value
+    self._make_keys_unique = make_keys_unique
+    self._seed = make_keys_unique_seed
+
+    counted = tf.data.Dataset.zip((tf.data.Dataset.range(2 ** 62), dataset))
+    self._iterator = tf1.data.make_one_shot_iterator(counted)
+    self._records = _table(tf.int64, tf.string, [len(self._fields) + 1],
+                           "journal_records")
+    self._counters = _table(tf.string, tf.int64, [], "journal_counters")
+    self._progress = _table(tf.int64, tf.int64, [], "journal_progress")
+    self._state_tables = collections.OrderedDict(
+        (k, _table(tf.int64, v.dtype, v.get_shape(), "journal_state_%s" % k))
+        for k, v in self._states.items())
+    self._replay = tf1.FIFOQueue(_REPLAY_CAPACITY, [tf.int64], shapes=[[]],
+                                 name="journal_replay")
+    self._lock = tf.CriticalSection(name="journal_lock")
+    self._per_batch = {}
+
+  # -- producer side ---------------------------------------------------------
+
+  def pull(self):
+    """The next example, replayed ones first, journaled under the lock.
+
+    Returns:
+      (element, start_segment, states): element is a dict like the
+      dataset's (key, sequences, context, maybe length), start_segment an
+      int32 scalar, states a dict name -> the states for that segment.
+    """
+    def fresh():
+      counter, element = self._iterator.get_next()
+      key = element["key"]
+      if self._make_keys_unique:
+        suffix = tf1.random_uniform((), minval=0, maxval=100000000,
+                                    dtype=tf.int32, seed=self._seed)
+        key = tf.strings.join([key, tf.strings.as_string(suffix)])
+      values = [key] + [_get(element, path) for path, _, _ in self._fields]
+      record = tf.stack([tf.io.serialize_tensor(v) for v in values])
+      write = [
+          raw.LookupTableInsertV2(table_handle=self._records,
+                                  keys=tf.reshape(counter, [1]),
+                                  values=tf.expand_dims(record, 0)),
+          raw.LookupTableInsertV2(table_handle=self._counters,
+                                  keys=tf.reshape(key, [1]),
+                                  values=tf.reshape(counter, [1]))]
+      with tf.control_dependencies(write):
+        out = [tf.identity(v) for v in values]
+      return out + [tf.constant(0, tf.int64)] + list(self._states.values())
+
+    def replay():
+      counter = self._replay.dequeue()
+      record = _find(self._records, counter,
+                     tf.fill([len(self._fields) + 1], ""))
+      values = [tf.io.parse_tensor(record[0], tf.string)]
+      for i, (_, dtype, _) in enumerate(self._fields):
+        values.append(tf.io.parse_tensor(record[i + 1], dtype))
+      start = _find(self._progress, counter, tf.constant(0, tf.int64))
+      states = [_find(table, counter, self._states[k])
+                for k, table in self._state_tables.items()]
+      return values + [start] + states
+
+    def locked():
+      return tf.cond(self._replay.size() > 0, replay, fresh)
+
+    graph = tf1.get_default_graph()
+    before = len(graph.get_collection(_CS_COLLECTION))
+    out = self._lock.execute(locked, exclusive_resource_access=False)
+    del graph.get_collection_ref(_CS_COLLECTION)[before:]
+    out = list(out)
+    key = out.pop(0)
+    key.set_shape([])
+    element = {"key": key, "sequences": {}, "context": {}}
+    for path, _, shape in self._fields:
+      value = out.pop(0)
+      value.set_shape(shape)
+      if len(path) == 1:
+        element["length"] = value
+      else:
+        element[path[0]][path[1]] = value
+    start = tf.cast(out.pop(0), tf.int32)
+    states = collections.OrderedDict()
+    for k, v in self._states.items():
+      value = out.pop(0)
+      value.set_shape(v.get_shape())
+      states[k] = value
+    return element, start, states
+
+  # -- consumer side ---------------------------------------------------------
+
+  def on_save_state(self, batch, state_name, value):
+    """Ops recording `value` as the state of each row's next segment.
+
+    Run in the same step as the take (the save_state op depends on them):
+    unfinished rows get their next segment and this state, finished rows leave
+    the journal (one removal per batch, shared by every state's save op).
+
+    Returns:
+      An Operation.
+    """
+    counter, keep, forget = self._rows(batch)
+    kept = tf.gather(counter, keep)
+    ops = [raw.LookupTableInsertV2(
+        table_handle=self._state_tables[state_name], keys=kept,
+        values=tf.gather(value, keep)),
+           raw.LookupTableInsertV2(
+               table_handle=self._progress, keys=kept,
+               values=tf.cast(tf.gather(batch.sequence, keep) + 1, tf.int64)),
+           forget]
+    return tf.group(*ops, name="JournalSaveState_%s" % state_name)
+
+  def _rows(self, batch):
+    """(journal counter per row, unfinished rows, op forgetting the rest)."""
+    cached = self._per_batch.get(id(batch))
+    if cached is not None:
+      return cached
+    base = tf.strings.regex_replace(batch.key, _SEGMENT_PREFIX, "")
+    counter = _find(self._counters, base, tf.constant(-1, tf.int64))
+    done = batch.sequence + 1 >= batch.sequence_count
+    keep = tf.reshape(tf.where(tf.logical_not(done)), [-1])
+    gone = tf.reshape(tf.where(done), [-1])
+    finished = tf.gather(counter, gone)
+    # Every removal waits for the lookup above, so no save op of this batch
+    # can find the counters already gone.
+    with tf.control_dependencies([counter]):
+      removals = [raw.LookupTableRemoveV2(table_handle=t, keys=finished)
+                  for t in [self._records, self._progress] +
+                  list(self._state_tables.values())]
+      removals.append(raw.LookupTableRemoveV2(
+          table_handle=self._counters, keys=tf.gather(base, gone)))
+    cached = (counter, keep, tf.group(*removals, name="JournalForgetFinished"))
+    self._per_batch[id(batch)] = cached
+    return cached
+
+  # -- checkpoint ------------------------------------------------------------
+
+  def saveable(self, name):
+    """The SaveableObject writing/restoring the journal; see the module doc."""
+    return _JournalSaveable(self, name)
+
+  def _tables(self):
+    """(name, handle, key dtype, value dtype) of every journal table."""
+    out = [("records", self._records, tf.int64, tf.string),
+           ("counters", self._counters, tf.string, tf.int64),
+           ("progress", self._progress, tf.int64, tf.int64)]
+    out += [("state_" + k, t, tf.int64, self._states[k].dtype)
+            for k, t in self._state_tables.items()]
+    return out
+
+
+class _JournalSaveable(saveable_object.SaveableObject):
+  """Iterator state + journal tables, read atomically under the lock."""
+
+  def __init__(self, journal, name):
+    self._journal = journal
+    resource = journal._iterator._iterator_resource  # pylint: disable=protected-access
+    self._resource = resource
+
+    def snapshot():
+      out = [raw.SerializeIterator(resource_handle=resource)]
+      for _, table, kt, vt in journal._tables():  # pylint: disable=protected-access
+        out.extend(_export(table, kt, vt))
+      return out
+
+    graph = tf1.get_default_graph()
+    before = len(graph.get_collection(_CS_COLLECTION))
+    tensors = journal._lock.execute(snapshot, exclusive_resource_access=False)  # pylint: disable=protected-access
+    del graph.get_collection_ref(_CS_COLLECTION)[before:]
+    names = ["iterator"]
+    for table_name, _, _, _ in journal._tables():  # pylint: disable=protected-access
+      names += [table_name + "-keys", table_name + "-values"]
+    specs = [saveable_object.SaveSpec(t, "", "%s/%s" % (name, n))
+             for t, n in zip(tensors, names)]
+    super(_JournalSaveable, self).__init__(tensors[0], specs, name)
+
+  def restore(self, restored_tensors, restored_shapes):
+    del restored_shapes
+    journal = self._journal
+    ops = [raw.DeserializeIterator(resource_handle=self._resource,
+                                   serialized=restored_tensors[0])]
+    pairs = restored_tensors[1:]
+    for i, (_, table, _, _) in enumerate(journal._tables()):  # pylint: disable=protected-access
+      ops.append(raw.LookupTableImportV2(table_handle=table,
+                                         keys=pairs[2 * i],
+                                         values=pairs[2 * i + 1]))
+    replay = journal._replay  # pylint: disable=protected-access
+    with tf.control_dependencies(ops):
+      drained = replay.dequeue_many(replay.size())
+    with tf.control_dependencies([drained]):
+      refill = replay.enqueue_many([tf.sort(pairs[0])])
+    return tf.group(*(ops + [refill]), name="RestoreJournal")
+
+
+def _get(element, path):
+  value = element
+  for part in path:
+    value = value[part]
+  return value
