@@ -82,6 +82,12 @@ def build_parser():
   p.add_argument("--input", choices=["queue", "tfdata"], default="queue",
                  help="queue: string_input_producer + TFRecordReader; tfdata: "
                  "TFRecordDataset into the same state saver")
+  p.add_argument("--checkpoint-in-flight", choices=["auto", "on", "off"],
+                 default="auto",
+                 help="also checkpoint the sequences in flight and the read "
+                 "position, so a restart continues each one at the segment "
+                 "and state it reached (tfdata input only; auto: on with "
+                 "--input tfdata)")
   p.add_argument("--sequence-feature", default="token",
                  help="name of the input feature list")
   p.add_argument("--feature-shape", type=_shape, default=[],
@@ -184,7 +190,7 @@ def _features(args):
 
 
 def _batch(args, files, num_epochs, shuffle, allow_small_batch,
-           make_keys_unique, num_threads):
+           make_keys_unique, num_threads, checkpoint_in_flight=False):
   common = dict(
       initial_states=model_lib.initial_states(args.lstm_size, args.num_layers),
       num_unroll=args.num_unroll, batch_size=args.batch_size,
@@ -196,8 +202,8 @@ def _batch(args, files, num_epochs, shuffle, allow_small_batch,
         files, {n: tf1.io.FixedLenSequenceFeature(list(s.shape), s.dtype)
                 for n, s in _features(args).items()},
         num_epochs=num_epochs, shuffle_files=shuffle, seed=args.seed)
-    return datasets.batch_sequences_with_states_from_dataset(dataset,
-                                                             **common)
+    return datasets.batch_sequences_with_states_from_dataset(
+        dataset, checkpoint_in_flight=checkpoint_in_flight, **common)
   key, sequences, length = readers.sequence_input(
       files, _features(args), num_epochs=num_epochs, shuffle=shuffle,
       seed=args.seed)
@@ -429,15 +435,20 @@ def train(args, train_files, eval_files):
   worker = "/job:worker/task:%d" % args.task_index if cluster else ""
   prefix = "[worker %d] " % args.task_index if cluster else ""
   start_step = _checkpoint_step(args.model_dir)
+  journal = _checkpoint_in_flight(args)
   if start_step:
     print("%sresuming from checkpoint at step %d" % (prefix, start_step))
+    if journal and is_chief:
+      print("%scontinuing %d sequence(s) in flight at that checkpoint" %
+            (prefix, _in_flight_count(args.model_dir)))
   with tf.Graph().as_default():
     tf1.set_random_seed(args.seed + args.task_index)
     # The input pipeline and its state saver stay on this worker.
     with tf1.device(worker or None):
       batch = _batch(args, files, num_epochs=None, shuffle=True,
                      allow_small_batch=False, make_keys_unique=True,
-                     num_threads=args.num_threads)
+                     num_threads=args.num_threads,
+                     checkpoint_in_flight=journal)
       _saver_gauges(batch)
       if args.stall_timeout_secs > 0:
         watchdog.add_stall_watchdog(batch, args.stall_timeout_secs)
@@ -496,6 +507,27 @@ def train(args, train_files, eval_files):
   return report
 
 
+def _checkpoint_in_flight(args):
+  """Whether in-flight sequences go into checkpoints (--checkpoint-in-flight).
+
+  Raises:
+    InputDataError: "on" with --input queue.
+  """
+  if args.checkpoint_in_flight == "on" and args.input != "tfdata":
+    raise InputDataError(
+        "--checkpoint-in-flight on needs --input tfdata: a queue input's "
+        "filename queue and reader buffers cannot be checkpointed")
+  return args.checkpoint_in_flight != "off" and args.input == "tfdata"
+
+
+def _in_flight_count(model_dir):
+  """Number of journaled sequences in the latest checkpoint (0 if none)."""
+  path = tf1.train.latest_checkpoint(model_dir)
+  names = [n for n, _ in tf1.train.list_variables(path)
+           if n.endswith("in_flight/records-keys")] if path else []
+  return sum(len(tf1.train.load_variable(path, n)) for n in names)
+
+
 def _checkpoint_step(model_dir):
   path = tf1.train.latest_checkpoint(model_dir) if os.path.isdir(
       model_dir) else None
@@ -548,6 +580,7 @@ def main(argv=None):
   print("TensorFlow %s, legacy_pipeline state saver and cells" %
         tf.version.VERSION)
   try:
+    _checkpoint_in_flight(args)
     train_files, eval_files = _resolve_inputs(args)
   except InputDataError as e:
     print("error: %s" % e, file=sys.stderr)

@@ -4,7 +4,7 @@ Used as a subprocess by tests/test_in_flight.py:
 
   python tests/in_flight_run.py write DATA_DIR
   python tests/in_flight_run.py run DATA_DIR MODEL_DIR LOG [--kill-after N]
-      [--save-every K] [--no-journal]
+      [--save-every K] [--no-journal] [--unique-keys]
 
 ``run`` restores MODEL_DIR's latest checkpoint if there is one (before the
 queue runners start), then takes batches until the input ends.  Each step
@@ -70,6 +70,7 @@ def _run(args):
       dataset, initial_states={"s": np.zeros([2], np.float64),
                                "n": np.int32(0)},
       num_unroll=NUM_UNROLL, batch_size=3, num_threads=2, capacity=5,
+      make_keys_unique=args.unique_keys, make_keys_unique_seed=7,
       checkpoint_in_flight=not args.no_journal)
   step = tf1.train.get_or_create_global_step()
   s, n = batch.state("s"), batch.state("n")
@@ -122,6 +123,7 @@ def main(argv):
   p.add_argument("--kill-after", type=int, default=0)
   p.add_argument("--save-every", type=int, default=0)
   p.add_argument("--no-journal", action="store_true")
+  p.add_argument("--unique-keys", action="store_true")
   args = p.parse_args(argv)
   if args.what == "write":
     write(args.data)

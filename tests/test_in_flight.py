@@ -127,6 +127,24 @@ def test_without_the_journal_a_restart_repeats_input(data, reference,
   assert done_before & set(r["key"] for r in after if r["segment"] == 0)
 
 
+def test_replayed_sequences_keep_their_unique_keys(data, reference, tmp_path):
+  """make_keys_unique draws the suffix once, when the example is first read."""
+  kept, after, _ = _killed_and_resumed(data, tmp_path, 13, 5, "--unique-keys")
+  rows = kept + after
+  delivered = collections.Counter((r["key"], r["segment"]) for r in rows)
+  assert max(delivered.values()) == 1
+  assert len(delivered) == len(reference)
+  before = set(r["key"] for r in kept)
+  continued = set(r["key"] for r in after if r["segment"] > 0) & before
+  assert continued, "no sequence continued under its key"
+  # Every key's segments form one unbroken run 0..k across the restart.
+  segments = collections.defaultdict(list)
+  for r in rows:
+    segments[r["key"]].append(r["segment"])
+  for key, got in segments.items():
+    assert sorted(got) == list(range(len(got))), (key, got)
+
+
 # -- build-time checks (in process) -----------------------------------------
 
 

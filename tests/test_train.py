@@ -177,12 +177,24 @@ def test_clear_errors_before_training(small_model, tmp_path, capsys):
                  capsys, "has 1 values, declared shape [3] needs 3")
   _expect_exit_2(base + ["--train-files", str(good), "--feature-dtype",
                          "int64"], capsys, "is float_list, declared int64")
+  _expect_exit_2(base + ["--checkpoint-in-flight", "on"], capsys,
+                 "--checkpoint-in-flight on needs --input tfdata")
 
 
-def test_killed_run_resumes_from_latest_checkpoint(tmp_path):
+def _journaled_at(model_dir, step):
+  """Sequences in flight recorded in the checkpoint of `step`."""
+  path = os.path.join(model_dir, "model.ckpt-%d" % step)
+  names = [n for n, _ in v1.train.list_variables(path)
+           if n.endswith("in_flight/records-keys")]
+  assert len(names) == 1, names
+  return len(v1.train.load_variable(path, names[0]))
+
+
+@pytest.mark.parametrize("input_kind", ["queue", "tfdata"])
+def test_killed_run_resumes_from_latest_checkpoint(tmp_path, input_kind):
   model_dir = str(tmp_path / "m")
   args = SMALL + ["--model-dir", model_dir, "--checkpoint-every-steps", "25",
-                  "--eval-every-steps", "100000"]
+                  "--eval-every-steps", "100000", "--input", input_kind]
   with open(str(tmp_path / "first.log"), "w") as log:
     proc = _spawn(args + ["--steps", "1000000"], log)
     try:
@@ -201,6 +213,14 @@ def test_killed_run_resumes_from_latest_checkpoint(tmp_path):
       ["--steps", str(target)], env=_env(), stdout=subprocess.PIPE,
       stderr=subprocess.STDOUT, timeout=300).stdout.decode()
   assert "resuming from checkpoint at step %d" % reached in out, out[-3000:]
+  if input_kind == "tfdata":
+    # The in-flight journal came back with the checkpoint (its exactness is
+    # tests/test_in_flight.py's subject).
+    journaled = _journaled_at(model_dir, reached)
+    assert journaled > 0
+    assert "continuing %d sequence(s) in flight" % journaled in out
+  else:
+    assert "in flight" not in out
   report = _report(out)
   assert report["resumed_from"] == reached
   assert report["local_steps"] == 40  # the global step continued
