@@ -126,8 +126,10 @@ class Journal(object):
                            "journal_records")
     self._counters = _table(tf.string, tf.int64, [], "journal_counters")
     self._progress = _table(tf.int64, tf.int64, [], "journal_progress")
+    # Tables hold scalars or vectors: states of rank >= 2 are flattened.
     self._state_tables = collections.OrderedDict(
-        (k, _table(tf.int64, v.dtype, v.get_shape(), "journal_state_%s" % k))
+        (k, _table(tf.int64, v.dtype, _flat(v.get_shape()),
+                   "journal_state_%s" % k))
         for k, v in self._states.items())
     self._replay = tf1.FIFOQueue(_REPLAY_CAPACITY, [tf.int64], shapes=[[]],
                                  name="journal_replay")
@@ -172,8 +174,12 @@ class Journal(object):
       for i, (_, dtype, _) in enumerate(self._fields):
         values.append(tf.io.parse_tensor(record[i + 1], dtype))
       start = _find(self._progress, counter, tf.constant(0, tf.int64))
-      states = [_find(table, counter, self._states[k])
-                for k, table in self._state_tables.items()]
+      states = []
+      for k, table in self._state_tables.items():
+        initial = self._states[k]
+        default = tf.reshape(initial, _flat(initial.get_shape()))
+        states.append(tf.reshape(_find(table, counter, default),
+                                 tf.shape(initial)))
       return values + [start] + states
 
     def locked():
@@ -216,9 +222,10 @@ class Journal(object):
     """
     counter, keep, forget = self._rows(batch)
     kept = tf.gather(counter, keep)
+    shape = self._states[state_name].get_shape()
     ops = [raw.LookupTableInsertV2(
         table_handle=self._state_tables[state_name], keys=kept,
-        values=tf.gather(value, keep)),
+        values=tf.reshape(tf.gather(value, keep), [-1] + _flat(shape))),
            raw.LookupTableInsertV2(
                table_handle=self._progress, keys=kept,
                values=tf.cast(tf.gather(batch.sequence, keep) + 1, tf.int64)),
@@ -305,6 +312,12 @@ class _JournalSaveable(saveable_object.SaveableObject):
     with tf.control_dependencies([drained]):
       refill = replay.enqueue_many([tf.sort(pairs[0])])
     return tf.group(*(ops + [refill]), name="RestoreJournal")
+
+
+def _flat(shape):
+  """Value shape of a journal table for a state of static `shape`."""
+  shape = tf.TensorShape(shape)
+  return [] if shape.ndims == 0 else [shape.num_elements()]
 
 
 def _get(element, path):

@@ -712,10 +712,14 @@ class SequenceQueueingStateSaver(object):
       only_fillers = tf.logical_and(taken > 0, tf.equal(n_real, 0))
       end = self._end_of_input_if(only_fillers, "NothingLeft")
       with tf.control_dependencies([end]):
-        rows = tf.reshape(tf.where(real), [-1])
-      indices = tf.gather(indices, rows)
-      keys = tf.gather(keys, rows)
-      values = [tf.gather(v, rows) for v in values]
+        n_real = tf.identity(n_real)
+      # Fillers are written at close, after the first insert of every real
+      # example, so their insertion indices are the largest and they come
+      # last in a take: keep the first n_real rows (a leading-dimension slice
+      # shares the take's buffers instead of copying every component).
+      indices = indices[:n_real]
+      keys = keys[:n_real]
+      values = [v[:n_real] for v in values]
     elif self._filler_count():
       end = self._end_of_input_if(tf.logical_not(tf.reduce_all(real)),
                                   "NoFullBatchLeft")

@@ -8,8 +8,8 @@ Used as a subprocess by tests/test_in_flight.py:
 
 ``run`` restores MODEL_DIR's latest checkpoint if there is one (before the
 queue runners start), then takes batches until the input ends.  Each step
-updates two states deterministically from the segment's data (float64 s +=
-sum of x + 1; int32 n += 1), so the state a segment starts from does not depend
+updates two states deterministically from the segment's data (float64 [1, 2]
+s += sum of x + 1; int32 scalar n += 1), so the state a segment starts from does not depend
 on which batch it lands in.  Every row goes to LOG as a JSON line (step, key,
 segment, incoming states, data sum); with --kill-after N the process sends
 itself SIGKILL after step N, with checkpoints every --save-every steps.
@@ -67,7 +67,7 @@ def _run(args):
       files, {"x": tf.io.FixedLenSequenceFeature([2], tf.float32)},
       {"label": tf.io.FixedLenFeature([], tf.int64)})
   batch = lp.batch_sequences_with_states_from_dataset(
-      dataset, initial_states={"s": np.zeros([2], np.float64),
+      dataset, initial_states={"s": np.zeros([1, 2], np.float64),
                                "n": np.int32(0)},
       num_unroll=NUM_UNROLL, batch_size=3, num_threads=2, capacity=5,
       make_keys_unique=args.unique_keys, make_keys_unique_seed=7,
@@ -75,7 +75,7 @@ def _run(args):
   step = tf1.train.get_or_create_global_step()
   s, n = batch.state("s"), batch.state("n")
   data = tf.reduce_sum(tf.cast(batch.sequences["x"], tf.float64), axis=[1, 2])
-  saves = [batch.save_state("s", s + data[:, None] + 1.0),
+  saves = [batch.save_state("s", s + data[:, None, None] + 1.0),
            batch.save_state("n", n + 1)]
   with tf.control_dependencies(saves):
     advance = tf1.assign_add(step, 1)
@@ -101,7 +101,7 @@ def _run(args):
               "step": int(out["step"]),
               "key": out["key"][r].decode().split(":", 1)[1],
               "segment": int(out["segment"][r]),
-              "s": [float(v) for v in out["s"][r]], "n": int(out["n"][r]),
+              "s": [float(v) for v in out["s"][r].ravel()], "n": int(out["n"][r]),
               "data": float(out["data"][r]),
               "label": int(out["label"][r])}) + "\n")
         log.flush()
