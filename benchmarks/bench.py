@@ -96,18 +96,26 @@ FEATURES = {"x": tf1.io.FixedLenSequenceFeature([16], tf.float32),
             "y": tf1.io.FixedLenSequenceFeature([], tf.int64)}
 
 
-def _pipeline_graph(impl, files, batch_size, num_unroll):
-  queue = tf1.train.string_input_producer(files, shuffle=True, seed=1)
-  key, record = tf1.TFRecordReader().read(queue)
-  _, seqs = tf1.io.parse_single_sequence_example(record,
-                                                 sequence_features=FEATURES)
-  batch = impl_module(impl).batch_sequences_with_states(
-      input_key=key, input_sequences=seqs, input_context={},
-      input_length=tf.shape(seqs["y"])[0],
-      initial_states={"s": np.zeros([64], np.float32)},
-      num_unroll=num_unroll, batch_size=batch_size, num_threads=3,
-      capacity=1000, allow_small_batch=False, make_keys_unique=True,
-      make_keys_unique_seed=7)
+def _pipeline_graph(impl, files, batch_size, num_unroll, source="queue"):
+  """W1's graph; source: queue (reader), tfdata, tfdata-journal."""
+  common = dict(initial_states={"s": np.zeros([64], np.float32)},
+                num_unroll=num_unroll, batch_size=batch_size, num_threads=3,
+                capacity=1000, allow_small_batch=False, make_keys_unique=True,
+                make_keys_unique_seed=7)
+  if source == "queue":
+    queue = tf1.train.string_input_producer(files, shuffle=True, seed=1)
+    key, record = tf1.TFRecordReader().read(queue)
+    _, seqs = tf1.io.parse_single_sequence_example(record,
+                                                   sequence_features=FEATURES)
+    batch = impl_module(impl).batch_sequences_with_states(
+        input_key=key, input_sequences=seqs, input_context={},
+        input_length=tf.shape(seqs["y"])[0], **common)
+  else:
+    import legacy_pipeline as lp  # pylint: disable=g-import-not-at-top
+    dataset = lp.sequence_example_dataset(files, FEATURES, num_epochs=None,
+                                          shuffle_files=True, seed=1)
+    batch = lp.batch_sequences_with_states_from_dataset(
+        dataset, checkpoint_in_flight=source == "tfdata-journal", **common)
   state = batch.state("s")
   save = batch.save_state("s", state + 1.0)
   work = tf.reduce_sum(batch.sequences["x"]) + tf.cast(
@@ -125,9 +133,10 @@ def _status_mb(field):
 
 
 def pipeline(impl, data_dir, batch_size, num_unroll, segments, warmup=20,
-             checkpoints=None):
+             checkpoints=None, source="queue"):
   with tf.Graph().as_default():
-    step = _pipeline_graph(impl, _files(data_dir), batch_size, num_unroll)
+    step = _pipeline_graph(impl, _files(data_dir), batch_size, num_unroll,
+                           source)
     with tf1.Session() as sess:
       sess.run(tf1.local_variables_initializer())
       with queue_runners(sess):
@@ -254,17 +263,23 @@ def main(argv=None):
   p.add_argument("--unroll", type=int, default=20)
   p.add_argument("--segments", type=int, default=40000)
   p.add_argument("--checkpoints", default="200000,1000000")
+  p.add_argument("--source", choices=["queue", "tfdata", "tfdata-journal"],
+                 default="queue",
+                 help="pipeline input: reader queue, tf.data, or tf.data with "
+                 "checkpoint_in_flight=True (in-house only)")
   args = p.parse_args(argv)
   if args.impl == "contrib" and not tf.version.VERSION.startswith("1."):
     raise SystemExit("--impl contrib needs TF 1.x")
+  if args.impl == "contrib" and args.source != "queue":
+    raise SystemExit("--source %s is in-house only" % args.source)
   result = {"case": args.case, "impl": args.impl, "tf": tf.version.VERSION,
             "python": "%d.%d" % sys.version_info[:2]}
   if args.case == "make-data":
     result.update(make_data(args.data))
   elif args.case == "pipeline":
-    result.update(batch=args.batch, unroll=args.unroll)
+    result.update(batch=args.batch, unroll=args.unroll, source=args.source)
     result.update(pipeline(args.impl, args.data, args.batch, args.unroll,
-                           args.segments))
+                           args.segments, source=args.source))
   elif args.case == "memory":
     marks = [int(x) for x in args.checkpoints.split(",")]
     result.update(pipeline(args.impl, args.data, 32, 20, max(marks),

@@ -66,6 +66,11 @@ def main(argv=None):
           "--segments", segs]))
       record((name, "tutorial"), measure(py, ["--case", "tutorial",
                                               "--impl", impl]))
+    # The tf.data entry point, without and with the in-flight journal.
+    for source in ("tfdata", "tfdata-journal"):
+      record(("ours221", source), measure(args.py221, [
+          "--case", "pipeline", "--source", source, "--data", data,
+          "--segments", segs]))
     for case in ("limit", "limit-per-record"):
       record(("%s115" % case, "limit"), measure(args.py115, [
           "--case", case, "--data", data]))
@@ -107,6 +112,8 @@ def main(argv=None):
                                   "segments_per_s"),
           "tf221_per_record": med("limit-per-record221", "limit",
                                   "segments_per_s")},
+      "tfdata_segments_per_s": {s: med("ours221", s, "segments_per_s")
+                                for s in ("tfdata", "tfdata-journal")},
       "scaling_us_per_segment": {"%s/b%d/u%d" % k: v
                                  for k, v in sorted(scaling.items())},
       "memory": memory,
@@ -139,6 +146,13 @@ def main(argv=None):
           p_["ours115"] / lim["tf115_per_record"],
           p_["ours221"] / lim["tf221_per_record"]),
   ]
+  td = summary["tfdata_segments_per_s"]
+  lines.append(
+      "| W1 via tf.data (`--source tfdata`), segments/s | | | %.0f | |" %
+      td["tfdata"])
+  lines.append(
+      "| the same with `checkpoint_in_flight=True` | | | %.0f (%.2fx) | |" % (
+          td["tfdata-journal"], td["tfdata-journal"] / td["tfdata"]))
   if memory:
     def growth(samples):
       a, b = samples[0]["rss_mb"], samples[-1]["rss_mb"]
