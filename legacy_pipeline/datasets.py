@@ -149,7 +149,10 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
     return {"key": key, "sequences": sequences, "context": context,
             "length": length}
 
-  return names.flat_map(keyed).map(parse)
+  # Parsing runs on tf.data's threads, in order (the saver's prefetch threads
+  # then only dequeue parsed elements).
+  return names.flat_map(keyed).map(
+      parse, num_parallel_calls=tf.data.experimental.AUTOTUNE)
 
 
 def batch_sequences_with_states_from_dataset(
@@ -211,7 +214,7 @@ def batch_sequences_with_states_from_dataset(
     _checks.check_dict(initial_states, "initial_states",
                        "batch_sequences_with_states_from_dataset")
     journal = in_flight.Journal(dataset, initial_states, make_keys_unique,
-                                make_keys_unique_seed)
+                                make_keys_unique_seed, 2 * num_threads)
     element, start, states = journal.pull()
     # The inputs come from the iterator, through a cond the graph walk of the
     # constant-input check cannot see into on TF 2.x.
@@ -221,6 +224,7 @@ def batch_sequences_with_states_from_dataset(
           element.get("length"), states, num_unroll, batch_size, num_threads,
           capacity, allow_small_batch, pad, False, None, None,
           start_segment=start, journal=journal)
+    journal.bind(batch)
     tf1.add_to_collection(tf1.GraphKeys.SAVEABLE_OBJECTS,
                           journal.saveable(scope + "in_flight"))
     return batch

@@ -24,10 +24,10 @@ a replay queue; prefetches drain it before reading the iterator again, and a
 replayed example stores only its segments from the one it had reached, with
 the saved states.
 
-The journal's tables, keyed by a pull counter (int64):
-``records`` counter -> serialized example tensors, ``counters`` example key ->
-counter, ``progress`` counter -> next segment, one table per state name
-counter -> the state saved for that segment.
+The journal's tables are keyed by a pull counter (int64) that travels with
+each example through the saver as a hidden context value: ``records`` counter
+-> serialized example tensors, ``progress`` counter -> next segment, one table
+per state name counter -> the state saved for that segment.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -42,8 +42,10 @@ from tensorflow.python.training.saving import saveable_object  # pylint: disable
 # dtypes a state may have: the MutableHashTableOfTensors kernels with int64
 # keys that exist on every supported TF version.
 _STATE_DTYPES = (tf.float32, tf.float64, tf.int32, tf.int64)
-_SEGMENT_PREFIX = "^[0-9]+_of_[0-9]+:"
 _REPLAY_CAPACITY = 2 ** 31 - 1
+# Context name under which the pull counter rides along with each example;
+# removed from the batch's context before the batch is returned.
+COUNTER_CONTEXT = "__in_flight_counter"
 # Graph collection where tf.CriticalSection records its executions (for its
 # own exclusivity check, which this module does not use); the entries cannot
 # be written to a MetaGraph and only make every checkpoint log a warning.
@@ -77,7 +79,7 @@ class Journal(object):
   """
 
   def __init__(self, dataset, initial_states, make_keys_unique,
-               make_keys_unique_seed):
+               make_keys_unique_seed, prefetch):
     """Creates the iterator, the tables, the replay queue and the lock.
 
     Args:
@@ -87,6 +89,7 @@ class Journal(object):
       make_keys_unique, make_keys_unique_seed: as batch_sequences_with_states.
         The suffix is drawn when an example is first read, so a replayed
         example keeps its key.
+      prefetch: elements read ahead of the prefetch threads.
 
     Raises:
       TypeError: a sparse or ragged component, or a state dtype without a
@@ -120,11 +123,21 @@ class Journal(object):
     self._make_keys_unique = make_keys_unique
     self._seed = make_keys_unique_seed
 
+    # Serializing (like the user's own parsing) happens in tf.data, and a
+    # prefetch buffer keeps it off the lock: under the lock a pull only
+    # dequeues from that buffer and writes the journal.  The buffer is part
+    # of the iterator's saved state.
+    def encode(counter, element):
+      fields = [tf.io.serialize_tensor(_get(element, path))
+                for path, _, _ in self._fields]
+      return counter, element, tf.stack(fields)
+
     counted = tf.data.Dataset.zip((tf.data.Dataset.range(2 ** 62), dataset))
+    counted = counted.map(encode, num_parallel_calls=prefetch).prefetch(
+        prefetch)
     self._iterator = tf1.data.make_one_shot_iterator(counted)
     self._records = _table(tf.int64, tf.string, [len(self._fields) + 1],
                            "journal_records")
-    self._counters = _table(tf.string, tf.int64, [], "journal_counters")
     self._progress = _table(tf.int64, tf.int64, [], "journal_progress")
     # Tables hold scalars or vectors: states of rank >= 2 are flattened.
     self._state_tables = collections.OrderedDict(
@@ -134,7 +147,8 @@ class Journal(object):
     self._replay = tf1.FIFOQueue(_REPLAY_CAPACITY, [tf.int64], shapes=[[]],
                                  name="journal_replay")
     self._lock = tf.CriticalSection(name="journal_lock")
-    self._per_batch = {}
+    self._batch_counter = None
+    self._rows_cache = None
 
   # -- producer side ---------------------------------------------------------
 
@@ -147,30 +161,27 @@ class Journal(object):
       int32 scalar, states a dict name -> the states for that segment.
     """
     def fresh():
-      counter, element = self._iterator.get_next()
+      counter, element, fields = self._iterator.get_next()
       key = element["key"]
       if self._make_keys_unique:
         suffix = tf1.random_uniform((), minval=0, maxval=100000000,
                                     dtype=tf.int32, seed=self._seed)
         key = tf.strings.join([key, tf.strings.as_string(suffix)])
       values = [key] + [_get(element, path) for path, _, _ in self._fields]
-      record = tf.stack([tf.io.serialize_tensor(v) for v in values])
-      write = [
-          raw.LookupTableInsertV2(table_handle=self._records,
-                                  keys=tf.reshape(counter, [1]),
-                                  values=tf.expand_dims(record, 0)),
-          raw.LookupTableInsertV2(table_handle=self._counters,
-                                  keys=tf.reshape(key, [1]),
-                                  values=tf.reshape(counter, [1]))]
-      with tf.control_dependencies(write):
-        out = [tf.identity(v) for v in values]
+      record = tf.concat([tf.reshape(tf.io.serialize_tensor(key), [1]),
+                          fields], 0)
+      write = raw.LookupTableInsertV2(table_handle=self._records,
+                                      keys=tf.reshape(counter, [1]),
+                                      values=tf.expand_dims(record, 0))
+      with tf.control_dependencies([write]):
+        out = [tf.identity(counter)] + [tf.identity(v) for v in values]
       return out + [tf.constant(0, tf.int64)] + list(self._states.values())
 
     def replay():
       counter = self._replay.dequeue()
       record = _find(self._records, counter,
                      tf.fill([len(self._fields) + 1], ""))
-      values = [tf.io.parse_tensor(record[0], tf.string)]
+      values = [counter, tf.io.parse_tensor(record[0], tf.string)]
       for i, (_, dtype, _) in enumerate(self._fields):
         values.append(tf.io.parse_tensor(record[i + 1], dtype))
       start = _find(self._progress, counter, tf.constant(0, tf.int64))
@@ -190,6 +201,8 @@ class Journal(object):
     out = self._lock.execute(locked, exclusive_resource_access=False)
     del graph.get_collection_ref(_CS_COLLECTION)[before:]
     out = list(out)
+    counter = out.pop(0)
+    counter.set_shape([])
     key = out.pop(0)
     key.set_shape([])
     element = {"key": key, "sequences": {}, "context": {}}
@@ -200,6 +213,10 @@ class Journal(object):
         element["length"] = value
       else:
         element[path[0]][path[1]] = value
+    if COUNTER_CONTEXT in element["context"]:
+      raise ValueError("checkpoint_in_flight: the context name '%s' is "
+                       "reserved" % COUNTER_CONTEXT)
+    element["context"][COUNTER_CONTEXT] = counter
     start = tf.cast(out.pop(0), tf.int32)
     states = collections.OrderedDict()
     for k, v in self._states.items():
@@ -209,6 +226,10 @@ class Journal(object):
     return element, start, states
 
   # -- consumer side ---------------------------------------------------------
+
+  def bind(self, batch):
+    """Takes the hidden pull counter out of `batch`'s context."""
+    self._batch_counter = batch.context.pop(COUNTER_CONTEXT)
 
   def on_save_state(self, batch, state_name, value):
     """Ops recording `value` as the state of each row's next segment.
@@ -234,26 +255,17 @@ class Journal(object):
 
   def _rows(self, batch):
     """(journal counter per row, unfinished rows, op forgetting the rest)."""
-    cached = self._per_batch.get(id(batch))
-    if cached is not None:
-      return cached
-    base = tf.strings.regex_replace(batch.key, _SEGMENT_PREFIX, "")
-    counter = _find(self._counters, base, tf.constant(-1, tf.int64))
-    done = batch.sequence + 1 >= batch.sequence_count
-    keep = tf.reshape(tf.where(tf.logical_not(done)), [-1])
-    gone = tf.reshape(tf.where(done), [-1])
-    finished = tf.gather(counter, gone)
-    # Every removal waits for the lookup above, so no save op of this batch
-    # can find the counters already gone.
-    with tf.control_dependencies([counter]):
+    if self._rows_cache is None:
+      counter = self._batch_counter
+      done = batch.sequence + 1 >= batch.sequence_count
+      keep = tf.reshape(tf.where(tf.logical_not(done)), [-1])
+      finished = tf.gather(counter, tf.reshape(tf.where(done), [-1]))
       removals = [raw.LookupTableRemoveV2(table_handle=t, keys=finished)
                   for t in [self._records, self._progress] +
                   list(self._state_tables.values())]
-      removals.append(raw.LookupTableRemoveV2(
-          table_handle=self._counters, keys=tf.gather(base, gone)))
-    cached = (counter, keep, tf.group(*removals, name="JournalForgetFinished"))
-    self._per_batch[id(batch)] = cached
-    return cached
+      self._rows_cache = (counter, keep,
+                          tf.group(*removals, name="JournalForgetFinished"))
+    return self._rows_cache
 
   # -- checkpoint ------------------------------------------------------------
 
@@ -264,7 +276,6 @@ class Journal(object):
   def _tables(self):
     """(name, handle, key dtype, value dtype) of every journal table."""
     out = [("records", self._records, tf.int64, tf.string),
-           ("counters", self._counters, tf.string, tf.int64),
            ("progress", self._progress, tf.int64, tf.int64)]
     out += [("state_" + k, t, tf.int64, self._states[k].dtype)
             for k, t in self._state_tables.items()]
