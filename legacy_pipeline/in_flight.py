@@ -130,7 +130,7 @@ class Journal(object):
     def encode(counter, element):
       fields = [tf.io.serialize_tensor(_get(element, path))
                 for path, _, _ in self._fields]
-      return counter, element, tf.stack(fields)
+      return counter, element["key"], tf.stack(fields)
 
     counted = tf.data.Dataset.zip((tf.data.Dataset.range(2 ** 62), dataset))
     counted = counted.map(encode, num_parallel_calls=prefetch).prefetch(
@@ -155,59 +155,47 @@ class Journal(object):
   def pull(self):
     """The next example, replayed ones first, journaled under the lock.
 
+    Under the lock, a pull either dequeues a replayed counter or reads the
+    next element (already serialized by tf.data) and journals it; outside
+    it, the example is read back from the journal, so both paths are one.
+
     Returns:
       (element, start_segment, states): element is a dict like the
-      dataset's (key, sequences, context, maybe length), start_segment an
-      int32 scalar, states a dict name -> the states for that segment.
+      dataset's (key, sequences, context, maybe length, plus the hidden
+      counter), start_segment an int32 scalar, states a dict name -> the
+      states for that segment (initial states for a new example).
     """
     def fresh():
-      counter, element, fields = self._iterator.get_next()
-      key = element["key"]
+      counter, key, fields = self._iterator.get_next()
       if self._make_keys_unique:
         suffix = tf1.random_uniform((), minval=0, maxval=100000000,
                                     dtype=tf.int32, seed=self._seed)
         key = tf.strings.join([key, tf.strings.as_string(suffix)])
-      values = [key] + [_get(element, path) for path, _, _ in self._fields]
       record = tf.concat([tf.reshape(tf.io.serialize_tensor(key), [1]),
                           fields], 0)
       write = raw.LookupTableInsertV2(table_handle=self._records,
                                       keys=tf.reshape(counter, [1]),
                                       values=tf.expand_dims(record, 0))
       with tf.control_dependencies([write]):
-        out = [tf.identity(counter)] + [tf.identity(v) for v in values]
-      return out + [tf.constant(0, tf.int64)] + list(self._states.values())
-
-    def replay():
-      counter = self._replay.dequeue()
-      record = _find(self._records, counter,
-                     tf.fill([len(self._fields) + 1], ""))
-      values = [counter, tf.io.parse_tensor(record[0], tf.string)]
-      for i, (_, dtype, _) in enumerate(self._fields):
-        values.append(tf.io.parse_tensor(record[i + 1], dtype))
-      start = _find(self._progress, counter, tf.constant(0, tf.int64))
-      states = []
-      for k, table in self._state_tables.items():
-        initial = self._states[k]
-        default = tf.reshape(initial, _flat(initial.get_shape()))
-        states.append(tf.reshape(_find(table, counter, default),
-                                 tf.shape(initial)))
-      return values + [start] + states
+        return tf.identity(counter)
 
     def locked():
-      return tf.cond(self._replay.size() > 0, replay, fresh)
+      return tf.cond(self._replay.size() > 0, self._replay.dequeue, fresh)
 
     graph = tf1.get_default_graph()
     before = len(graph.get_collection(_CS_COLLECTION))
-    out = self._lock.execute(locked, exclusive_resource_access=False)
+    counter = self._lock.execute(locked, exclusive_resource_access=False)
     del graph.get_collection_ref(_CS_COLLECTION)[before:]
-    out = list(out)
-    counter = out.pop(0)
     counter.set_shape([])
-    key = out.pop(0)
+    # Only the training step removes journal entries, and only of examples
+    # it has taken, so the entry read here is still there.
+    record = _find(self._records, counter,
+                   tf.fill([len(self._fields) + 1], ""))
+    key = tf.io.parse_tensor(record[0], tf.string)
     key.set_shape([])
     element = {"key": key, "sequences": {}, "context": {}}
-    for path, _, shape in self._fields:
-      value = out.pop(0)
+    for i, (path, dtype, shape) in enumerate(self._fields):
+      value = tf.io.parse_tensor(record[i + 1], dtype)
       value.set_shape(shape)
       if len(path) == 1:
         element["length"] = value
@@ -217,12 +205,15 @@ class Journal(object):
       raise ValueError("checkpoint_in_flight: the context name '%s' is "
                        "reserved" % COUNTER_CONTEXT)
     element["context"][COUNTER_CONTEXT] = counter
-    start = tf.cast(out.pop(0), tf.int32)
+    start = tf.cast(_find(self._progress, counter, tf.constant(0, tf.int64)),
+                    tf.int32)
     states = collections.OrderedDict()
-    for k, v in self._states.items():
-      value = out.pop(0)
-      value.set_shape(v.get_shape())
-      states[k] = value
+    for k, table in self._state_tables.items():
+      initial = self._states[k]
+      default = tf.reshape(initial, _flat(initial.get_shape()))
+      states[k] = tf.reshape(_find(table, counter, default),
+                             tf.shape(initial))
+      states[k].set_shape(initial.get_shape())
     return element, start, states
 
   # -- consumer side ---------------------------------------------------------
