@@ -178,11 +178,22 @@ def test_unsupported_state_dtype_is_refused():
           batch_size=1, checkpoint_in_flight=True)
 
 
+def test_reserved_context_name_is_refused():
+  with tf.Graph().as_default():
+    dataset = _dataset().map(lambda e: dict(e, context={
+        "__in_flight_counter": tf.constant(1, tf.int64)}))
+    with pytest.raises(ValueError, match="'__in_flight_counter' is reserved"):
+      lp.batch_sequences_with_states_from_dataset(
+          dataset, {"s": np.zeros([2], np.float32)}, num_unroll=2,
+          batch_size=1, checkpoint_in_flight=True)
+
+
 def test_journal_is_in_the_default_saver():
   with tf.Graph().as_default():
-    lp.batch_sequences_with_states_from_dataset(
+    batch = lp.batch_sequences_with_states_from_dataset(
         _dataset(), {"s": np.zeros([2], np.float32)}, num_unroll=2,
         batch_size=1, checkpoint_in_flight=True, name="pipe")
+    assert list(batch.context) == []  # the journal's counter is hidden
     saveables = tf1.get_collection(tf1.GraphKeys.SAVEABLE_OBJECTS)
     assert [s.name for s in saveables] == ["pipe/in_flight"]
     names = [spec.name for spec in saveables[0].specs]
