@@ -216,8 +216,9 @@ def batch_sequences_with_states_from_dataset(
     journal = in_flight.Journal(dataset, initial_states, make_keys_unique,
                                 make_keys_unique_seed, 2 * num_threads)
     element, start, states = journal.pull()
-    # The inputs come from the iterator, through a cond the graph walk of the
-    # constant-input check cannot see into on TF 2.x.
+    # The inputs are read back from the journal after each iterator pull; the
+    # constant-input check's graph walk does not count a table lookup as an
+    # input that advances, though here it does.
     with constant_input_allowed():
       batch = batching.build(
           element["key"], element["sequences"], element.get("context", {}),
