@@ -52,6 +52,15 @@ COUNTER_CONTEXT = "__in_flight_counter"
 _CS_COLLECTION = "critical_section_executions"
 
 
+def _locked(lock, fn):
+  """lock.execute(fn), leaving no entry in the graph collection (see above)."""
+  graph = tf1.get_default_graph()
+  before = len(graph.get_collection(_CS_COLLECTION))
+  out = lock.execute(fn, exclusive_resource_access=False)
+  del graph.get_collection_ref(_CS_COLLECTION)[before:]
+  return out
+
+
 def _table(key_dtype, value_dtype, value_shape, name):
   if not tf.TensorShape(value_shape).as_list():
     return raw.MutableHashTableV2(key_dtype=key_dtype, value_dtype=value_dtype,
@@ -182,10 +191,7 @@ class Journal(object):
     def locked():
       return tf.cond(self._replay.size() > 0, self._replay.dequeue, fresh)
 
-    graph = tf1.get_default_graph()
-    before = len(graph.get_collection(_CS_COLLECTION))
-    counter = self._lock.execute(locked, exclusive_resource_access=False)
-    del graph.get_collection_ref(_CS_COLLECTION)[before:]
+    counter = _locked(self._lock, locked)
     counter.set_shape([])
     # Only the training step removes journal entries, and only of examples
     # it has taken, so the entry read here is still there.
@@ -226,36 +232,35 @@ class Journal(object):
     """Ops recording `value` as the state of each row's next segment.
 
     Run in the same step as the take (the save_state op depends on them):
-    unfinished rows get their next segment and this state, finished rows leave
-    the journal (one removal per batch, shared by every state's save op).
+    unfinished rows get this state; the per-batch part (their next segment,
+    forgetting finished examples) is one op shared by every state's save.
 
     Returns:
       An Operation.
     """
-    counter, keep, forget = self._rows(batch)
-    kept = tf.gather(counter, keep)
+    kept, keep, per_batch = self._rows(batch)
     shape = self._states[state_name].get_shape()
-    ops = [raw.LookupTableInsertV2(
+    insert = raw.LookupTableInsertV2(
         table_handle=self._state_tables[state_name], keys=kept,
-        values=tf.reshape(tf.gather(value, keep), [-1] + _flat(shape))),
-           raw.LookupTableInsertV2(
-               table_handle=self._progress, keys=kept,
-               values=tf.cast(tf.gather(batch.sequence, keep) + 1, tf.int64)),
-           forget]
-    return tf.group(*ops, name="JournalSaveState_%s" % state_name)
+        values=tf.reshape(tf.gather(value, keep), [-1] + _flat(shape)))
+    return tf.group(insert, per_batch, name="JournalSaveState_%s" % state_name)
 
   def _rows(self, batch):
-    """(journal counter per row, unfinished rows, op forgetting the rest)."""
+    """(counters of unfinished rows, their row indices, per-batch op)."""
     if self._rows_cache is None:
       counter = self._batch_counter
       done = batch.sequence + 1 >= batch.sequence_count
       keep = tf.reshape(tf.where(tf.logical_not(done)), [-1])
+      kept = tf.gather(counter, keep)
       finished = tf.gather(counter, tf.reshape(tf.where(done), [-1]))
-      removals = [raw.LookupTableRemoveV2(table_handle=t, keys=finished)
-                  for t in [self._records, self._progress] +
-                  list(self._state_tables.values())]
-      self._rows_cache = (counter, keep,
-                          tf.group(*removals, name="JournalForgetFinished"))
+      ops = [raw.LookupTableInsertV2(
+          table_handle=self._progress, keys=kept,
+          values=tf.cast(tf.gather(batch.sequence, keep) + 1, tf.int64))]
+      ops += [raw.LookupTableRemoveV2(table_handle=t, keys=finished)
+              for t in [self._records, self._progress] +
+              list(self._state_tables.values())]
+      self._rows_cache = (kept, keep,
+                          tf.group(*ops, name="JournalNextSegments"))
     return self._rows_cache
 
   # -- checkpoint ------------------------------------------------------------
@@ -287,10 +292,7 @@ class _JournalSaveable(saveable_object.SaveableObject):
         out.extend(_export(table, kt, vt))
       return out
 
-    graph = tf1.get_default_graph()
-    before = len(graph.get_collection(_CS_COLLECTION))
-    tensors = journal._lock.execute(snapshot, exclusive_resource_access=False)  # pylint: disable=protected-access
-    del graph.get_collection_ref(_CS_COLLECTION)[before:]
+    tensors = _locked(journal._lock, snapshot)  # pylint: disable=protected-access
     names = ["iterator"]
     for table_name, _, _, _ in journal._tables():  # pylint: disable=protected-access
       names += [table_name + "-keys", table_name + "-values"]
