@@ -35,3 +35,29 @@ def require_graph_mode(what):
         "%s builds queue-based graph ops and needs graph mode: build it inside "
         "`with tf.Graph().as_default():` (or call "
         "tf.compat.v1.disable_eager_execution() first)." % what)
+
+
+# Graph collection where tf.CriticalSection records its executions (for its
+# own exclusivity check, which this library does not use); the entries cannot
+# be written to a MetaGraph (export_meta_graph warns, and a checkpoint logs a
+# warning each time).
+_CS_COLLECTION = "critical_section_executions"
+
+
+def locked(lock, fn):
+  """lock.execute(fn) leaving no entry in the graph collection (see above).
+
+  Args:
+    lock: a tf.CriticalSection.
+    fn: builds the ops to run while holding the lock; returns tensors.
+
+  Returns:
+    fn's outputs, available once the lock is released.  If an op under the
+    lock fails (or its step is cancelled), the lock is released with the
+    step.
+  """
+  graph = tf1.get_default_graph()
+  before = len(graph.get_collection(_CS_COLLECTION))
+  out = lock.execute(fn, exclusive_resource_access=False)
+  del graph.get_collection_ref(_CS_COLLECTION)[before:]
+  return out

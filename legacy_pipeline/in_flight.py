@@ -33,7 +33,7 @@ from __future__ import absolute_import, division, print_function
 
 import collections
 
-from legacy_pipeline._tf import raw, tf, tf1
+from legacy_pipeline._tf import locked, raw, tf, tf1
 
 # Saver builds its save/restore ops from these; the module path has been the
 # same from TF 1.15 to 2.21.
@@ -46,21 +46,6 @@ _REPLAY_CAPACITY = 2 ** 31 - 1
 # Context name under which the pull counter rides along with each example;
 # removed from the batch's context before the batch is returned.
 COUNTER_CONTEXT = "__in_flight_counter"
-# Graph collection where tf.CriticalSection records its executions (for its
-# own exclusivity check, which this module does not use); the entries cannot
-# be written to a MetaGraph and only make every checkpoint log a warning.
-_CS_COLLECTION = "critical_section_executions"
-
-
-def _locked(lock, fn):
-  """lock.execute(fn), leaving no entry in the graph collection (see above)."""
-  graph = tf1.get_default_graph()
-  before = len(graph.get_collection(_CS_COLLECTION))
-  out = lock.execute(fn, exclusive_resource_access=False)
-  del graph.get_collection_ref(_CS_COLLECTION)[before:]
-  return out
-
-
 def _table(key_dtype, value_dtype, value_shape, name):
   if not tf.TensorShape(value_shape).as_list():
     return raw.MutableHashTableV2(key_dtype=key_dtype, value_dtype=value_dtype,
@@ -188,10 +173,10 @@ class Journal(object):
       with tf.control_dependencies([write]):
         return tf.identity(counter)
 
-    def locked():
+    def replay_or_read():
       return tf.cond(self._replay.size() > 0, self._replay.dequeue, fresh)
 
-    counter = _locked(self._lock, locked)
+    counter = locked(self._lock, replay_or_read)
     counter.set_shape([])
     # Only the training step removes journal entries, and only of examples
     # it has taken, so the entry read here is still there.
@@ -292,7 +277,7 @@ class _JournalSaveable(saveable_object.SaveableObject):
         out.extend(_export(table, kt, vt))
       return out
 
-    tensors = _locked(journal._lock, snapshot)  # pylint: disable=protected-access
+    tensors = locked(journal._lock, snapshot)  # pylint: disable=protected-access
     names = ["iterator"]
     for table_name, _, _, _ in journal._tables():  # pylint: disable=protected-access
       names += [table_name + "-keys", table_name + "-values"]

@@ -25,7 +25,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 
 from legacy_pipeline import _checks
-from legacy_pipeline._tf import raw, require_graph_mode, tf, tf1
+from legacy_pipeline._tf import locked, raw, require_graph_mode, tf, tf1
 
 # Component order in the store: the int32 bookkeeping fields packed in one
 # [4] vector (one insert per example instead of four), the next key, then the
@@ -461,6 +461,19 @@ class SequenceQueueingStateSaver(object):
           name="end_of_input_no_full_batch_left")
       self._in_flight = raw.MutableHashTableV2(
           key_dtype=tf.string, value_dtype=tf.int64, name="keys_in_flight")
+      # How the end of input is delivered (see _build_take and close()):
+      # with a bound on the batch size (a constant batch_size, or capacity),
+      # filler entries wake takes and the store is never closed by a plain
+      # close; without one, the store is closed as contrib did.
+      self._fillers = self._filler_count()
+      if self._fillers:
+        # Admission (storing an example) and close() exclude each other, so
+        # once close() has run every admitted example is wholly stored and
+        # no example is stored after the fillers (see close()).
+        self._admission = tf.CriticalSection(name="admission")
+        # Closed by a cancelling close: takes stop replacing fillers then.
+        self._cancelled = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
+                                        name="cancelled")
     self._prefetch_op = None
     self._next_batch = None
     self._received = None
@@ -534,26 +547,68 @@ class SequenceQueueingStateSaver(object):
       The close Operation.
     """
     with tf1.name_scope(name, "SQSSClose", [self._store.barrier_ref]) as scope:
+      if cancel_pending_enqueues:
+        return self._cancel_close(scope)
+      if self._fillers:
+        return self._close_with_fillers(scope)
+      # No bound on the batch size: the store closes as contrib's did.
       eoi_close = self._end_of_input.close(cancel_pending_enqueues=True)
-      if not cancel_pending_enqueues:
-        with tf.control_dependencies([eoi_close, self._insert_fillers()]):
-          store_close = self._store.close(False, "BarrierClose")
-      else:
-        # TF's Barrier deadlocks on a cancelling close once a plain close has
-        # already shut its ready queue (closed with nothing incomplete).  A
-        # cancel has nothing left to do then, so it is skipped in that case.
-        drained = tf.logical_and(self._token_queue.is_closed(), tf.equal(
-            self._store.incomplete_size(), 0))
-        with tf.control_dependencies([eoi_close]):
-          store_close = _run_unless(
-              drained, self._store.barrier_ref,
-              lambda ref: raw.BarrierClose(handle=ref,
-                                           cancel_pending_enqueues=True,
-                                           name="BarrierClose"))
+      with tf.control_dependencies([eoi_close]):
+        store_close = self._store.close(False, "BarrierClose")
       with tf.control_dependencies([store_close]):
-        token_close = self._token_queue.close(cancel_pending_enqueues,
-                                              name="FIFOClose")
+        token_close = self._token_queue.close(False, name="FIFOClose")
       return tf.group(store_close, token_close, name=scope)
+
+  def _close_with_fillers(self, scope):
+    """A plain close in filler mode: end of input without closing the store.
+
+    Under the admission lock (so no example is half stored): the end-of-input
+    queue closes (later prefetches are refused), then the token queue (a
+    second close fails here with CancelledError), then ``F`` fillers are
+    stored (``F`` = the filler count: the batch size, or capacity for a fed
+    batch size).  The store itself stays open, so TF's PriorityQueue never
+    closes under a waiting take (which would drop the rows it had gathered)
+    and takes can replace the fillers they remove (see _build_take).
+    """
+    def shut():
+      eoi_close = self._end_of_input.close(cancel_pending_enqueues=True)
+      with tf.control_dependencies([eoi_close]):
+        token_close = self._token_queue.close(False, name="FIFOClose")
+      with tf.control_dependencies([token_close]):
+        keys = _filler_keys(tf.range(self._fillers, dtype=tf.int64))
+        fill = self._insert_fillers(self._store.barrier_ref, keys)
+      with tf.control_dependencies([fill]):
+        return tf.constant(True)
+    done = locked(self._admission, shut)
+    return tf.group(done, name=scope)
+
+  def _cancel_close(self, scope):
+    """close(cancel_pending_enqueues=True); see close()."""
+    eoi_close = self._end_of_input.close(cancel_pending_enqueues=True)
+    deps = [eoi_close]
+    if self._fillers:
+      # Takes stop replacing fillers before the store refuses new keys.
+      deps.append(self._cancelled.close(cancel_pending_enqueues=True))
+      with tf.control_dependencies(deps):
+        store_close = raw.BarrierClose(handle=self._store.barrier_ref,
+                                       cancel_pending_enqueues=True,
+                                       name="BarrierClose")
+    else:
+      # TF's Barrier deadlocks on a cancelling close once a plain close has
+      # already shut its ready queue (closed with nothing incomplete).  A
+      # cancel has nothing left to do then, so it is skipped in that case.
+      # (In filler mode a plain close never closes the store.)
+      drained = tf.logical_and(self._token_queue.is_closed(), tf.equal(
+          self._store.incomplete_size(), 0))
+      with tf.control_dependencies(deps):
+        store_close = _run_if(
+            tf.logical_not(drained), self._store.barrier_ref,
+            lambda ref: raw.BarrierClose(handle=ref,
+                                         cancel_pending_enqueues=True,
+                                         name="BarrierClose"))
+    with tf.control_dependencies([store_close]):
+      token_close = self._token_queue.close(True, name="FIFOClose")
+    return tf.group(store_close, token_close, name=scope)
 
   # -- construction helpers -------------------------------------------------
 
@@ -591,27 +646,6 @@ class SequenceQueueingStateSaver(object):
     next_keys = tf.concat([keys[1:], tf.expand_dims(stop_key, 0)], 0,
                           name="concat_next_keys")
 
-    # A key may be in flight only once (contrib let single-segment duplicates
-    # through and failed obscurely on multi-segment ones).
-    # Registered under the example's "STOP:<key>" (its last next_key), so a
-    # take can forget finished examples straight from next_key.
-    seen = raw.LookupTableFindV2(table_handle=self._in_flight,
-                                 keys=tf.expand_dims(stop_key, 0),
-                                 default_value=tf.constant(-1, tf.int64))
-    unique = tf1.Assert(
-        tf.less(seen[0], 0),
-        [tf.strings.join(["Duplicate key in flight: '", self._key,
-                          "' is already stored in the state saver (an "
-                          "example with the same key has not finished). Keys "
-                          "must be unique among examples in flight: use "
-                          "make_keys_unique=True or a capacity below the "
-                          "number of distinct examples."])],
-        name="CheckKeyNotInFlight")
-    with tf.control_dependencies([unique]):
-      register = raw.LookupTableInsertV2(
-          table_handle=self._in_flight, keys=tf.expand_dims(stop_key, 0),
-          values=tf.constant([1], tf.int64), name="RegisterKey")
-
     meta = tf.stack([lengths, self._length * ones, steps, count * ones],
                     axis=1, name="PackMeta")
     columns = [(_META, meta, "Meta"), (_NEXT_KEY, next_keys, "NextKey")]
@@ -631,6 +665,55 @@ class SequenceQueueingStateSaver(object):
       tiled.set_shape([None] + v.get_shape().as_list())
       columns.append((self._component_index("context", k), tiled,
                       "Context_%s" % k))
+
+    def store():
+      return self._store_example(keys, stop_key, columns)
+
+    if not self._fillers:
+      return store()
+    stored_ok = locked(self._admission,
+                       lambda: tf.identity(store(), name="Admitted"))
+    return tf.group(stored_ok, name="StateSaverPrefetchGroup")
+
+  def _store_example(self, keys, stop_key, columns):
+    """Registers the key, inserts every segment, takes a capacity token.
+
+    In filler mode this runs under the admission lock, and first refuses
+    (CancelledError, as a closed store would) once the saver is closed, so
+    nothing is stored after close() has written its fillers.
+
+    Returns:
+      A bool scalar (filler mode, for the lock) or the prefetch op.
+    """
+    deps = []
+    if self._fillers:
+      # Enqueuing one element into the end-of-input queue fails with
+      # CancelledError once close() has closed it; zero elements is a no-op.
+      closed = tf.cast(self._token_queue.is_closed(), tf.int32)
+      deps.append(self._end_of_input.enqueue_many(
+          (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
+          name="RefuseAfterClose"))
+    # A key may be in flight only once (contrib let single-segment duplicates
+    # through and failed obscurely on multi-segment ones).
+    # Registered under the example's "STOP:<key>" (its last next_key), so a
+    # take can forget finished examples straight from next_key.
+    with tf.control_dependencies(deps):
+      seen = raw.LookupTableFindV2(table_handle=self._in_flight,
+                                   keys=tf.expand_dims(stop_key, 0),
+                                   default_value=tf.constant(-1, tf.int64))
+    unique = tf1.Assert(
+        tf.less(seen[0], 0),
+        [tf.strings.join(["Duplicate key in flight: '", self._key,
+                          "' is already stored in the state saver (an "
+                          "example with the same key has not finished). Keys "
+                          "must be unique among examples in flight: use "
+                          "make_keys_unique=True or a capacity below the "
+                          "number of distinct examples."])],
+        name="CheckKeyNotInFlight")
+    with tf.control_dependencies([unique]):
+      register = raw.LookupTableInsertV2(
+          table_handle=self._in_flight, keys=tf.expand_dims(stop_key, 0),
+          values=tf.constant([1], tf.int64), name="RegisterKey")
     with tf.control_dependencies([register]):
       inserts = [self._store.insert_many(i, keys, v, name="BarrierInsert" + n)
                  for i, v, n in columns]
@@ -649,8 +732,11 @@ class SequenceQueueingStateSaver(object):
                                   tf.expand_dims(v, 0),
                                   name="BarrierInitialInsertState_%s" % k)
           for k, v in self._states.items()]
-    return tf.group(*(inserts + [token] + state_inserts),
-                    name="StateSaverPrefetchGroup")
+    everything = inserts + [token] + state_inserts
+    if not self._fillers:
+      return tf.group(*everything, name="StateSaverPrefetchGroup")
+    with tf.control_dependencies(everything):
+      return tf.constant(True)
 
   def _filler_count(self):
     """How many filler entries close() writes (an int), see class doc."""
@@ -659,26 +745,26 @@ class SequenceQueueingStateSaver(object):
       size = self._capacity
     return size or 0
 
-  def _insert_fillers(self):
-    """Ops writing empty complete entries so that a waiting take returns."""
-    n = self._filler_count()
-    if n == 0:
-      return tf.no_op(name="NoFillers")
-    closed = self._token_queue.is_closed()
-    wanted = tf.logical_not(closed)
-    if not self._allow_small_batch:
-      # Fillers only matter once no full batch can ever be made again.
-      wanted = tf.logical_and(wanted, self._token_queue.size() < n)
-    count = tf.where(wanted, n, 0)
-    keys = tf.strings.join([_FILLER_KEY_PREFIX,
-                            tf.strings.as_string(tf.range(count))])
+  def _insert_fillers(self, ref, keys):
+    """Op storing complete, empty entries under `keys` (string vector).
+
+    Fillers are zeros ("" for strings, False for bools) with a
+    sequence_count of 0, which no real segment has.  Their insertion indices
+    are larger than every real example's (they are stored after the last
+    example is admitted), so a take returns them after every ready segment.
+
+    Args:
+      ref: the store's handle (possibly gated by a Switch).
+      keys: string vector of new, unique keys.
+    """
+    count = tf.size(keys)
     inserts = []
     for i, (dtype, shape) in enumerate(zip(self._store.types,
                                            self._store.shapes)):
-      zero = tf.constant("" if dtype == tf.string else 0, dtype=dtype)
-      value = tf.fill(_dims([count], shape.as_list()), zero)
-      inserts.append(self._store.insert_many(i, keys, value,
-                                             name="InsertFiller"))
+      value = tf.zeros(_dims([count], shape.as_list()), dtype=dtype)
+      inserts.append(raw.BarrierInsertMany(handle=ref, keys=keys, values=value,
+                                           component_index=i,
+                                           name="InsertFiller"))
     return tf.group(*inserts, name="InsertFillers")
 
   def _end_of_input_if(self, condition, name):
@@ -705,28 +791,8 @@ class SequenceQueueingStateSaver(object):
       indices, keys, values = self._store.take_many(
           batch_size, self._allow_small_batch, name="BarrierTakeMany")
 
-    real = tf.greater(values[_META][:, 3], 0)
-    if self._filler_count() and self._allow_small_batch:
-      taken = tf.size(indices)
-      n_real = tf.reduce_sum(tf.cast(real, tf.int32))
-      only_fillers = tf.logical_and(taken > 0, tf.equal(n_real, 0))
-      end = self._end_of_input_if(only_fillers, "NothingLeft")
-      with tf.control_dependencies([end]):
-        n_real = tf.identity(n_real)
-      # Fillers are written at close, after the first insert of every real
-      # example, so their insertion indices are the largest and they come
-      # last in a take: keep the first n_real rows (a leading-dimension slice
-      # shares the take's buffers instead of copying every component).
-      indices = indices[:n_real]
-      keys = keys[:n_real]
-      values = [v[:n_real] for v in values]
-    elif self._filler_count():
-      end = self._end_of_input_if(tf.logical_not(tf.reduce_all(real)),
-                                  "NoFullBatchLeft")
-      with tf.control_dependencies([end]):
-        indices = tf.identity(indices)
-        keys = tf.identity(keys)
-        values = [tf.identity(v) for v in values]
+    if self._fillers:
+      indices, keys, values = self._drop_fillers(indices, keys, values)
 
     length, total_length, sequence, count = tf.unstack(
         values[_META], len(_META_FIELDS), axis=1, name="UnpackMeta")
@@ -764,6 +830,62 @@ class SequenceQueueingStateSaver(object):
     }
 
 
+  def _drop_fillers(self, indices, keys, values):
+    """Removes fillers from a take, replaces them, ends the input if due.
+
+    Why this cannot lose a segment.  Fillers exist only after close(), which
+    ran under the admission lock: every example admitted before it is
+    wholly stored with its initial states, and none is admitted after it.
+    Fillers are stored after all of them, so their insertion indices are
+    the largest and a take returns every ready real segment before any
+    filler.  The store is never closed by a plain close, so TF's
+    PriorityQueue never closes under a waiting take (a closing PriorityQueue
+    drops what a waiting DequeueMany had gathered -- the cause of issue 12),
+    and new keys stay insertable: each take stores as many new fillers as it
+    removed (filler ``j`` is numbered ``j + F`` -- see _filler_keys), in the
+    same run and before it can end, so after close the store always holds
+    at least ``F`` fillers between runs and no take waits forever, however
+    many consumers run.  A take that got only fillers (allow_small_batch) or
+    any filler (otherwise: no full batch) ends with OutOfRangeError; for a
+    consumer that runs save_state with each take, nothing real can become
+    ready later: every example in flight has its current segment ready.
+
+    Returns:
+      (indices, keys, values) of the real rows only.
+    """
+    taken = tf.size(indices)
+    n_real = tf.reduce_sum(tf.cast(tf.greater(values[_META][:, 3], 0),
+                                   tf.int32))
+    extra = taken - n_real
+    # After a cancelling close the store refuses new keys (takes no longer
+    # wait then: a closed store returns what it has).
+    replace = tf.logical_and(extra > 0,
+                             tf.logical_not(self._cancelled.is_closed()))
+    replaced = _run_if(
+        replace, self._store.barrier_ref,
+        lambda ref, removed: self._insert_fillers(
+            ref, _filler_keys(_filler_numbers(removed) + self._fillers)),
+        [keys[n_real:]])
+    if self._allow_small_batch:
+      over = tf.logical_and(taken > 0, tf.equal(n_real, 0))
+      name = "NothingLeft"
+    else:
+      over = extra > 0
+      name = "NoFullBatchLeft"
+    with tf.control_dependencies([replaced]):
+      end = self._end_of_input_if(over, name)
+    with tf.control_dependencies([end]):
+      if not self._allow_small_batch:
+        # Full batches only: nothing to cut, just wait for the check.
+        return (tf.identity(indices), tf.identity(keys),
+                [tf.identity(v) for v in values])
+      n_real = tf.identity(n_real)
+    # Fillers come last in a take: keep the first n_real rows (a
+    # leading-dimension slice shares the take's buffers instead of copying
+    # every component).
+    return indices[:n_real], keys[:n_real], [v[:n_real] for v in values]
+
+
 class _ReenteredScope(object):
   """Context manager re-entering an absolute name scope ending with '/'."""
 
@@ -786,22 +908,40 @@ class _ReenteredScope(object):
     return False
 
 
-def _run_unless(skip, ref, build):
-  """Runs the op `build(ref)` unless the bool scalar `skip` is true.
+def _run_if(run, ref, build, tensors=()):
+  """Runs the op `build(ref, *tensors)` only when the bool scalar `run` holds.
 
   Built from TF's primitive Switch/Merge ops rather than tf.cond because the
-  op takes a ref-typed handle, which cond_v2 (TF 2.x) cannot capture.
+  op takes a ref-typed handle, which cond_v2 (TF 2.x) cannot capture.  Ops
+  computed from `tensors` inside `build` run only when `run` holds.
 
   Returns:
     A tensor that is always computed, after the op when it ran.
   """
-  run = tf.logical_not(skip)
   pred_false, pred_true = raw.Switch(data=run, pred=run)
   _, ref_true = raw.RefSwitch(data=ref, pred=run)
-  op = build(ref_true)
+  gated = [raw.Switch(data=t, pred=run)[1] for t in tensors]
+  op = build(ref_true, *gated)
   with tf.control_dependencies([op]):
     after = tf.identity(pred_true)
   return raw.Merge(inputs=[pred_false, after]).output
+
+
+def _filler_keys(numbers):
+  """Keys of fillers numbered `numbers` (int64 vector).
+
+  close() stores fillers 0 .. F-1; a take that removes filler ``j`` stores
+  filler ``j + F``.  So filler numbers stay distinct: ``j mod F`` is a slot
+  that holds one filler at a time, and its number only grows.  (Insertion
+  indices cannot name them: every key of one insert shares one index.)
+  """
+  return tf.strings.join([_FILLER_KEY_PREFIX, tf.strings.as_string(numbers)])
+
+
+def _filler_numbers(keys):
+  """Inverse of _filler_keys."""
+  digits = tf.strings.substr(keys, len(_FILLER_KEY_PREFIX), 20)
+  return tf.strings.to_number(digits, out_type=tf.int64)
 
 
 def _dims(leading, static):
