@@ -7,6 +7,7 @@ unique keys, the ready-segments summary and the queue runner.
 from __future__ import absolute_import, division, print_function
 
 import collections
+import weakref
 
 from legacy_pipeline import _checks
 from legacy_pipeline import datasets
@@ -73,9 +74,12 @@ def batch_sequences_with_states(input_key,
     ValueError: num_unroll not an int (pad=True), empty dicts, shapes not
       static, capacity < batch_size, batch_size < 0, num_threads < 1,
       input_length None with pad=False.
-    ConstantInputError (a ValueError): no input comes from a queue, reader
-      or iterator, so every prefetch would store the same example; build
-      inside ``legacy_pipeline.constant_input_allowed()`` if intended.
+    ConstantInputError (a ValueError), only with LEGACY_PIPELINE_STRICT=1:
+      no input comes from a queue, reader or iterator, so every prefetch
+      would store the same example; by default this is a
+      ConstantInputWarning and the graph is built as contrib built it.
+      Build inside ``legacy_pipeline.constant_input_allowed()`` to silence
+      it when intended.
     tf.errors.InvalidArgumentError (run time, from the queue runner):
       sequence lengths differ or are not a multiple of num_unroll (pad=False),
       a zero-length sequence, input_length above the padded length, a key
@@ -158,16 +162,91 @@ def build(input_key, input_sequences, input_context, input_length,
     store = saver.barrier
     tf1.summary.scalar("queue/%s/ready_segment_batches_" % store.name,
                        tf.cast(store.ready_size(), tf.float32))
-    runner = tf1.train.QueueRunner(
-        saver, [saver.prefetch_op] * num_threads,
-        queue_closed_exception_types=(tf.errors.OutOfRangeError,
-                                      tf.errors.CancelledError))
+    runner = SaverQueueRunner(saver, num_threads)
     tf1.train.add_queue_runner(runner)
     batch = saver.next_batch
     _handles_to_sparse(batch.sequences, sparse_keys, sparse_maps, batch_size,
                        num_unroll)
     _sequences_to_sparse_context(batch.context, batch.sequences)
     return batch
+
+
+class SaverQueueRunner(tf1.train.QueueRunner):
+  """The saver's QueueRunner: contrib's, plus failures reach the consumer.
+
+  ``num_threads`` threads run the prefetch op.  As in contrib, a thread that
+  gets OutOfRangeError or CancelledError stops, and the last one to stop
+  closes the saver (plain close: the input has ended).  Any other error (bad
+  data, a corrupt record, a duplicate key) is first recorded in the graph
+  (``SequenceQueueingStateSaver.report_failure_op``), so the consumer's next
+  take -- or one already waiting -- fails with InvalidArgumentError carrying
+  the error's class and message, with or without a Coordinator; then the
+  error goes to the Coordinator (``request_stop(e)``, re-raised by ``join``)
+  or, without one, is logged and raised in the thread, as contrib did.
+
+  Exported to a MetaGraph it is a plain QueueRunner (contrib's behaviour).
+  """
+
+  def __init__(self, saver, num_threads):
+    super(SaverQueueRunner, self).__init__(
+        saver, [saver.prefetch_op] * num_threads,
+        queue_closed_exception_types=(tf.errors.OutOfRangeError,
+                                      tf.errors.CancelledError))
+    self._saver = saver
+    self._message, self._report = saver.report_failure_op()
+    self._reported = weakref.WeakKeyDictionary()  # session -> True
+
+  def _run(self, sess, enqueue_op, coord=None):
+    prefetch = sess.make_callable(enqueue_op)
+    ended = False
+    try:
+      while not (coord and coord.should_stop()):
+        try:
+          prefetch()
+        except self._queue_closed_exception_types:  # pylint: disable=catching-non-exception
+          ended = True
+          return
+    except Exception as e:  # pylint: disable=broad-except
+      self._report_failure(sess, e)
+      if coord:
+        coord.request_stop(e)
+        return
+      tf1.logging.error("Exception in the state saver's QueueRunner: %s", e)
+      with self._lock:
+        self._exceptions_raised.append(e)
+      raise
+    finally:
+      with self._lock:
+        self._runs_per_session[sess] -= 1
+        last = self._runs_per_session[sess] == 0
+        if ended and last:
+          try:
+            sess.run(self._close_op)
+          except tf.errors.OpError:
+            pass  # already closed or cancelled: nothing left to do
+
+  def _report_failure(self, sess, error):
+    """Records the first failure of this session's input in the graph."""
+    with self._lock:
+      if sess in self._reported:
+        return
+      self._reported[sess] = True
+    message = "%s in the input of state saver %s (a prefetch thread): %s" % (
+        type(error).__name__, self._saver.name, _error_text(error))
+    try:
+      sess.run(self._report, {self._message: message})
+    except (tf.errors.OpError, RuntimeError):
+      pass  # the session is closing: nobody is left to tell
+
+
+def _error_text(error):
+  """The error's own message on one line, without TF 2.x's graph traceback."""
+  lines = (getattr(error, "message", None) or str(error)).splitlines()
+  for i in range(len(lines) - 1, -1, -1):
+    if lines[i].startswith("Node: "):  # TF 2.x: traceback, then the message
+      lines = lines[i + 1:]
+      break
+  return " ".join(l.strip() for l in lines if l.strip())
 
 
 def _padding(sequences, num_unroll, key=None):

@@ -12,17 +12,23 @@ TFRecord files of SequenceExamples, keyed ``<file>:<record index>``.
 ``check_inputs_advance`` is the build-time guard against the classic pitfall
 (tensorflow issue 21959): inputs that come from no queue, reader or iterator
 are the same tensor values at every prefetch, so the saver stores the same
-example over and over.
+example over and over.  Contrib built such graphs (unit tests of user code
+and contrib's own graph tests construct the saver from constants), so by
+default the check warns (ConstantInputWarning) and the graph is built; with
+the environment variable ``LEGACY_PIPELINE_STRICT=1`` it raises
+ConstantInputError instead.
 """
 from __future__ import absolute_import, division, print_function
 
 import contextlib
+import os
 import threading
+import warnings
 
 from legacy_pipeline import _checks
 from legacy_pipeline import _tf
 from legacy_pipeline._tf import tf, tf1
-from legacy_pipeline.errors import ConstantInputError
+from legacy_pipeline.errors import ConstantInputError, ConstantInputWarning
 
 # Op types whose output changes from one run to the next.
 _ADVANCING_PREFIXES = ("QueueDequeue", "ReaderRead", "IteratorGetNext",
@@ -70,19 +76,31 @@ def _leaves(value):
   return []
 
 
+STRICT_ENV = "LEGACY_PIPELINE_STRICT"
+
+
+def strict():
+  """Whether detected pitfalls are errors (``LEGACY_PIPELINE_STRICT=1``)."""
+  return os.environ.get(STRICT_ENV, "").strip().lower() in ("1", "true", "yes",
+                                                           "on")
+
+
 def check_inputs_advance(caller, input_key, input_sequences, input_context,
                          input_length):
-  """Raises ConstantInputError when no input can change between prefetches.
+  """Warns (or raises) when no input can change between prefetches.
 
   Args:
     caller: name used in the message.
     input_key, input_sequences, input_context, input_length: the saver's
       inputs (tensors, SparseTensors, dicts of them, Python values).
 
-  Raises:
-    ConstantInputError: nothing upstream is a queue dequeue, a reader, an
+  Warns:
+    ConstantInputWarning: nothing upstream is a queue dequeue, a reader, an
       iterator, a random op or a py_func, and the check was not disabled with
-      constant_input_allowed().
+      constant_input_allowed().  The graph is built as contrib built it.
+
+  Raises:
+    ConstantInputError: the same, in strict mode (LEGACY_PIPELINE_STRICT=1).
   """
   if getattr(_ALLOWED, "depth", 0):
     return
@@ -93,7 +111,7 @@ def check_inputs_advance(caller, input_key, input_sequences, input_context,
         tensors.extend(_leaves(v))
   if _advances(tensors):
     return
-  raise ConstantInputError(
+  message = (
       "%s: none of input_key, input_sequences, input_context, input_length "
       "comes from a queue, a reader or a tf.data iterator, so every prefetch "
       "(one per queue-runner step) stores the same example again -- the "
@@ -103,6 +121,12 @@ def check_inputs_advance(caller, input_key, input_sequences, input_context,
       "legacy_pipeline.batch_sequences_with_states_from_dataset(dataset, ...). "
       "If repeating this input is intended, build the batch inside `with "
       "legacy_pipeline.constant_input_allowed():`." % caller)
+  if strict():
+    raise ConstantInputError(message)
+  # stacklevel 4: the user's call of batch_sequences_with_states.
+  warnings.warn(message + " (Built anyway, as contrib did; set %s=1 to make "
+                "this an error.)" % STRICT_ENV, ConstantInputWarning,
+                stacklevel=4)
 
 
 def sequence_example_dataset(files, sequence_features, context_features=None,

@@ -34,4 +34,15 @@ class StallError(Error, RuntimeError):
 
 class ConstantInputError(Error, ValueError):
   """The state saver's inputs cannot change between prefetches (see datasets).
+
+  Raised only in strict mode (``LEGACY_PIPELINE_STRICT=1``); otherwise the
+  same message is a ConstantInputWarning.
+  """
+
+
+class ConstantInputWarning(UserWarning):
+  """The state saver's inputs cannot change between prefetches (see datasets).
+
+  Warned by default, as contrib built such graphs; an error
+  (ConstantInputError) with ``LEGACY_PIPELINE_STRICT=1``.
   """

@@ -38,6 +38,9 @@ _BOOKKEEPING = (("meta", tf.int32, [len(_META_FIELDS)]),
 # Keys of the filler entries written when the saver is closed (see close()).
 # Real segment keys always start with "ddddd_of_ddddd:", so these never clash.
 _FILLER_KEY_PREFIX = "~end_of_input~"
+# Fillers stored when the input fails are numbered from here (close()'s are
+# numbered from 0; the two ranges never meet).
+_FAILURE_FILLERS = 2 ** 62
 # Value of the ignored capacity tokens.
 _TOKEN = 1
 _UNBOUNDED = -1
@@ -474,6 +477,14 @@ class SequenceQueueingStateSaver(object):
         # Closed by a cancelling close: takes stop replacing fillers then.
         self._cancelled = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
                                         name="cancelled")
+      # The first prefetch failure that is not an end of input, recorded by
+      # the saver's queue runner (report_failure): a closed flag queue and
+      # the message; takes check the flag (see _raise_if_failed).
+      self._failed = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
+                                   name="input_failed")
+      self._failure = raw.MutableHashTableV2(
+          key_dtype=tf.int64, value_dtype=tf.string, name="input_failure")
+      self._failure_report = None
     self._prefetch_op = None
     self._next_batch = None
     self._received = None
@@ -609,6 +620,60 @@ class SequenceQueueingStateSaver(object):
     with tf.control_dependencies([store_close]):
       token_close = self._token_queue.close(True, name="FIFOClose")
     return tf.group(store_close, token_close, name=scope)
+
+  def report_failure_op(self):
+    """(message placeholder, op) recording an input failure for the takes.
+
+    Run by the saver's queue runner (legacy_pipeline.batching) when a
+    prefetch fails with anything but an end of input, before the thread
+    reports the error to its Coordinator or dies: the message is stored,
+    every later take (and one waiting now) fails with InvalidArgumentError
+    carrying it, instead of blocking or ending with OutOfRangeError.  With
+    a bound on the batch size it also stores fillers, which wake a waiting
+    take.  Built once, on first call.
+    """
+    if self._failure_report is None:
+      with self._reenter_scope():
+        with tf1.name_scope("ReportFailure"):
+          message = tf1.placeholder(tf.string, [], name="message")
+          record = raw.LookupTableInsertV2(
+              table_handle=self._failure, keys=tf.constant([1], tf.int64),
+              values=tf.expand_dims(message, 0))
+          with tf.control_dependencies([record]):
+            flag = self._failed.close(cancel_pending_enqueues=True)
+          ops = [flag]
+          if self._fillers:
+            with tf.control_dependencies([flag]):
+              numbers = _FAILURE_FILLERS + tf.range(self._fillers,
+                                                    dtype=tf.int64)
+              ops.append(self._insert_fillers(self._store.barrier_ref,
+                                              _filler_keys(numbers)))
+          self._failure_report = (message, tf.group(*ops))
+    return self._failure_report
+
+  def _raise_if_failed(self, after=()):
+    """Op failing with the recorded input failure, if there is one.
+
+    Cheap when there is none: the message is read only past a Switch on the
+    flag.
+
+    Args:
+      after: tensors the flag is read after (a take's outputs: the failure
+        that woke a waiting take must be seen by that take's check).
+    """
+    with tf.control_dependencies(after):
+      failed = self._failed.is_closed()
+    pred_false, pred_true = raw.Switch(data=failed, pred=failed)
+    # Key 1, computed from the gated flag so nothing runs without a failure.
+    key = tf.cast(pred_true, tf.int64)
+    message = raw.LookupTableFindV2(
+        table_handle=self._failure, keys=tf.expand_dims(key, 0),
+        default_value=tf.constant(""))
+    fail = tf1.Assert(tf.logical_not(pred_true), [message[0]],
+                      name="InputFailed")
+    with tf.control_dependencies([fail]):
+      after = tf.identity(pred_true)
+    return raw.Merge(inputs=[pred_false, after]).output
 
   # -- construction helpers -------------------------------------------------
 
@@ -787,12 +852,18 @@ class SequenceQueueingStateSaver(object):
       hopeless = tf.logical_and(self._token_queue.is_closed(),
                                 self._token_queue.size() < batch_size)
       deps.append(self._end_of_input_if(hopeless, "NoFullBatchLeft"))
+    # A take after an input failure fails with it at once (also when the
+    # store is closed and empty, where the take itself would end first).
+    deps.append(self._raise_if_failed())
     with tf.control_dependencies(deps):
       indices, keys, values = self._store.take_many(
           batch_size, self._allow_small_batch, name="BarrierTakeMany")
 
     if self._fillers:
       indices, keys, values = self._drop_fillers(indices, keys, values)
+    else:
+      with tf.control_dependencies([self._raise_if_failed(after=[indices])]):
+        indices = tf.identity(indices)
 
     length, total_length, sequence, count = tf.unstack(
         values[_META], len(_META_FIELDS), axis=1, name="UnpackMeta")
@@ -859,8 +930,9 @@ class SequenceQueueingStateSaver(object):
     extra = taken - n_real
     # After a cancelling close the store refuses new keys (takes no longer
     # wait then: a closed store returns what it has).
-    replace = tf.logical_and(extra > 0,
-                             tf.logical_not(self._cancelled.is_closed()))
+    with tf.control_dependencies([taken]):  # read after the take returns
+      cancelled = self._cancelled.is_closed()
+    replace = tf.logical_and(extra > 0, tf.logical_not(cancelled))
     replaced = _run_if(
         replace, self._store.barrier_ref,
         lambda ref, removed: self._insert_fillers(
@@ -872,7 +944,9 @@ class SequenceQueueingStateSaver(object):
     else:
       over = extra > 0
       name = "NoFullBatchLeft"
-    with tf.control_dependencies([replaced]):
+    # A recorded input failure wins over the end of input.
+    with tf.control_dependencies([replaced,
+                                  self._raise_if_failed(after=[taken])]):
       end = self._end_of_input_if(over, name)
     with tf.control_dependencies([end]):
       if not self._allow_small_batch:

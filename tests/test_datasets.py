@@ -4,6 +4,8 @@ from __future__ import absolute_import, division, print_function
 import collections
 import math
 
+import warnings
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -103,14 +105,37 @@ def _constant_batch(**kw):
   return legacy_pipeline.batch_sequences_with_states(**args)
 
 
-def test_constant_input_is_refused_with_the_fix(h):
-  with pytest.raises(errors.ConstantInputError) as info:
-    _constant_batch()
-  message = str(info.value)
+def test_constant_input_warns_with_the_fix_and_builds(h):
+  """Contrib built such graphs: a warning by default, the graph still built."""
+  with pytest.warns(errors.ConstantInputWarning) as record:
+    batch = _constant_batch()
+  message = str(record[0].message)
   assert "same example again" in message and "21959" in message
   assert "string_input_producer" in message
   assert "batch_sequences_with_states_from_dataset" in message
   assert "constant_input_allowed" in message
+  assert "LEGACY_PIPELINE_STRICT=1" in message
+  # Built as contrib built it: the prefetch runs and a batch comes out.
+  saver = batch._state_saver  # pylint: disable=protected-access
+  h.run(saver.prefetch_op)
+  keys = h.run([batch.key, batch.save_state("s", batch.state("s"))])[0]
+  assert list(keys) == [b"00000_of_00002:k"]
+  # The same detection as before: each of these warns too.
+  with pytest.warns(errors.ConstantInputWarning):
+    _constant_batch(make_keys_unique=True, name="unique")
+  with pytest.warns(errors.ConstantInputWarning):
+    _constant_batch(input_key=tf1.placeholder_with_default("k", []),
+                    name="default")
+  with pytest.warns(errors.ConstantInputWarning):
+    _constant_batch(input_sequences={"x": np.zeros([6], np.float32)},
+                    name="numpy")
+
+
+def test_constant_input_is_refused_in_strict_mode(h, monkeypatch):
+  monkeypatch.setenv("LEGACY_PIPELINE_STRICT", "1")
+  with pytest.raises(errors.ConstantInputError) as info:
+    _constant_batch()
+  assert "21959" in str(info.value)
   # make_keys_unique does not make the data advance.
   with pytest.raises(errors.ConstantInputError):
     _constant_batch(make_keys_unique=True)
@@ -120,6 +145,11 @@ def test_constant_input_is_refused_with_the_fix(h):
   # Values already pulled out of an iterator into numpy: the pitfall again.
   with pytest.raises(errors.ConstantInputError):
     _constant_batch(input_sequences={"x": np.zeros([6], np.float32)})
+  with legacy_pipeline.constant_input_allowed():
+    _constant_batch(name="intended")
+  monkeypatch.setenv("LEGACY_PIPELINE_STRICT", "0")
+  with pytest.warns(errors.ConstantInputWarning):
+    _constant_batch(name="lenient")
 
 
 def test_advancing_inputs_and_the_opt_out_are_accepted(h):
@@ -128,7 +158,10 @@ def test_advancing_inputs_and_the_opt_out_are_accepted(h):
   iterator = tf1.data.make_one_shot_iterator(
       tf.data.Dataset.from_tensors(tf.zeros([6])).repeat())
   _constant_batch(input_sequences={"x": iterator.get_next()}, name="it")
-  with legacy_pipeline.constant_input_allowed():
-    _constant_batch(name="intended")
-  with pytest.raises(errors.ConstantInputError):  # the opt-out has ended
+  with warnings.catch_warnings():
+    warnings.simplefilter("error")  # no warning for the three above
+    _constant_batch(input_key=queue.dequeue(), name="queue2")
+    with legacy_pipeline.constant_input_allowed():
+      _constant_batch(name="intended")
+  with pytest.warns(errors.ConstantInputWarning):  # the opt-out has ended
     _constant_batch(name="again")

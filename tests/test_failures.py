@@ -71,24 +71,48 @@ def _consume_until_error(h, fetches, limit_ms=LIMIT_MS):
     assert time.time() - start < limit_ms / 1000.0, "no end in sight"
 
 
-def _run_case(h, files, expected_error, fragments, **kwargs):
+def _run_case(h, coordinator, files, expected_error, fragments, **kwargs):
+  """A bad input reaches the consumer as an error naming it, within 5 s.
+
+  The consumer's take fails with InvalidArgumentError carrying the prefetch
+  error's class name and message (the saver's queue runner records it),
+  with or without a Coordinator; never OutOfRangeError, never a hang.  With
+  a Coordinator, join re-raises the original error (its own class).
+  """
   batch, save = _pipeline(files, **kwargs)
   h.init_variables()
-  coord, threads = h.start_queue_runners()
+  if coordinator:
+    coord, threads = h.start_queue_runners()
+  else:  # TF 1.x code often starts the runners without a Coordinator
+    threads = tf1.train.start_queue_runners(sess=h.sess)
   ended, seconds, _ = _consume_until_error(h, [batch.key, save])
-  assert isinstance(ended, (tf.errors.OutOfRangeError,
-                            tf.errors.CancelledError, expected_error)), ended
-  assert seconds < 30
-  with pytest.raises(expected_error) as info:
-    coord.request_stop()  # keeps the recorded error; join re-raises it
-    coord.join(threads, stop_grace_period_secs=10)
-    if isinstance(ended, expected_error):
-      raise ended
-  h.coord = None
+  assert isinstance(ended, tf.errors.InvalidArgumentError), ended
+  assert seconds < 5, seconds
+  text = ended.message.replace("\\'", "'")  # tf.Assert escapes quotes
+  assert expected_error.__name__ in text, text[:2000]
   for fragment in fragments:
-    assert fragment in str(info.value), str(info.value)[:2000]
+    assert fragment in text, text[:2000]
+  # Later takes keep failing the same way.
+  with pytest.raises(tf.errors.InvalidArgumentError):
+    h.run([batch.key, save], timeout_ms=LIMIT_MS)
+  if coordinator:
+    with pytest.raises(expected_error) as info:
+      coord.request_stop()  # keeps the recorded error; join re-raises it
+      coord.join(threads, stop_grace_period_secs=10)
+    h.coord = None
+    for fragment in fragments:
+      assert fragment in str(info.value), str(info.value)[:2000]
+  else:
+    for runner in tf1.get_collection(tf1.GraphKeys.QUEUE_RUNNERS):
+      h.run(runner.cancel_op)
+    for t in threads:
+      t.join(10)
   assert not any(t.is_alive() for t in threads)
-  return info.value
+  return ended
+
+
+COORDINATOR = pytest.mark.parametrize("coordinator", [True, False],
+                                      ids=["coordinator", "no_coordinator"])
 
 
 def _record_bytes(path):
@@ -96,16 +120,19 @@ def _record_bytes(path):
     return bytearray(f.read())
 
 
-def test_corrupt_tfrecord(h, tmp_path):
+@COORDINATOR
+def test_corrupt_tfrecord(h, tmp_path, coordinator):
   path = write_sequence_examples(tmp_path / "c.tfrecords", _examples(
       [4] * 10))
   data = _record_bytes(path)
   data[len(data) // 2] ^= 0xFF  # inside a record's payload: CRC mismatch
   open(path, "wb").write(bytes(data))
-  _run_case(h, [path], tf.errors.DataLossError, ["corrupted record at"])
+  _run_case(h, coordinator, [path], tf.errors.DataLossError,
+            ["corrupted record at"])
 
 
-def test_truncated_tfrecord(h, tmp_path):
+@COORDINATOR
+def test_truncated_tfrecord(h, tmp_path, coordinator):
   path = write_sequence_examples(tmp_path / "t.tfrecords", _examples(
       [4] * 10))
   data = _record_bytes(path)
@@ -113,58 +140,87 @@ def test_truncated_tfrecord(h, tmp_path):
   # Cut inside the fifth record's payload (a cut inside its 12-byte header
   # reads as a clean end of file to TF's reader).
   open(path, "wb").write(bytes(data[:4 * record + record // 2]))
-  _run_case(h, [path], tf.errors.DataLossError, ["truncated record at"])
+  _run_case(h, coordinator, [path], tf.errors.DataLossError,
+            ["truncated record at"])
 
 
-def test_missing_feature_list(h, tmp_path):
+@COORDINATOR
+def test_missing_feature_list(h, tmp_path, coordinator):
   good = _examples([4, 5])
   bad = [{"sequences": {"x": [[1.0, 2.0]] * 4}, "context": {"n": [4]}}]
   path = write_sequence_examples(tmp_path / "m.tfrecords", good + bad + good)
-  _run_case(h, [path], tf.errors.InvalidArgumentError,
+  _run_case(h, coordinator, [path], tf.errors.InvalidArgumentError,
             ["Feature list", "'y'", "required but could not be found"])
 
 
-def test_zero_length_sequence(h, tmp_path):
+@COORDINATOR
+def test_zero_length_sequence(h, tmp_path, coordinator):
   path = write_sequence_examples(tmp_path / "z.tfrecords",
                                  _examples([4, 0, 5]))
-  err = _run_case(h, [path], tf.errors.InvalidArgumentError,
+  err = _run_case(h, coordinator, [path], tf.errors.InvalidArgumentError,
                   ["should be a multiple of: 3, but saw value: 0"])
   assert "example key: %s:" % path in str(err)
 
 
-def test_sequence_features_of_different_lengths(h, tmp_path):
+@COORDINATOR
+def test_sequence_features_of_different_lengths(h, tmp_path, coordinator):
   examples = _examples([4, 5, 6])
   examples[1]["sequences"]["y"] = examples[1]["sequences"]["y"][:2]
   path = write_sequence_examples(tmp_path / "d.tfrecords", examples)
-  _run_case(h, [path], tf.errors.InvalidArgumentError,
+  _run_case(h, coordinator, [path], tf.errors.InvalidArgumentError,
             ["All sequence lengths must match", "x=5, y=2",
              "example key: %s:" % path])
 
 
-def test_input_length_above_padded_length(h, tmp_path):
+@COORDINATOR
+def test_input_length_above_padded_length(h, tmp_path, coordinator):
   examples = _examples([4, 5, 6])
   examples[1]["context"]["n"] = [9]  # claims 9 steps, has 5 (padded 6)
   path = write_sequence_examples(tmp_path / "l.tfrecords", examples)
-  err = _run_case(h, [path], tf.errors.InvalidArgumentError,
+  err = _run_case(h, coordinator, [path], tf.errors.InvalidArgumentError,
                   ["Input length should be <= than length from sequences"],
                   length_from_context=True)
   assert "example key:" in str(err) and path in str(err)
 
 
-def test_duplicate_keys_in_flight(h, tmp_path):
+@COORDINATOR
+def test_duplicate_keys_in_flight(h, tmp_path, coordinator):
   # The same file listed twice: its keys (file:offset) come round again while
   # the first copies are still in flight.
   path = write_sequence_examples(tmp_path / "k.tfrecords", _examples([9] * 3))
-  _run_case(h, [path, path], tf.errors.InvalidArgumentError,
+  _run_case(h, coordinator, [path, path], tf.errors.InvalidArgumentError,
             ["Duplicate key in flight:", "%s:" % path])
 
 
+@COORDINATOR
+def test_pad_false_length_not_a_multiple(h, tmp_path, coordinator):
+  path = write_sequence_examples(tmp_path / "p.tfrecords",
+                                 _examples([6, 4, 6]))
+  err = _run_case(h, coordinator, [path], tf.errors.InvalidArgumentError,
+                  ["should be a multiple of: 3, but saw value: 4",
+                   "Consider setting pad=True"], pad=False)
+  assert path in str(err)
+
+
 def test_capacity_below_a_tensor_batch_size(h, tmp_path):
+  # Not an input error but a misconfiguration: the take waits for 16 rows,
+  # more than the fillers (capacity 4) can make up, so the consumer ends as
+  # in contrib (the Coordinator's cancel) and join names the cause.
   path = write_sequence_examples(tmp_path / "b.tfrecords", _examples([4] * 4))
   fed = tf1.placeholder_with_default(16, [])
-  _run_case(h, [path], tf.errors.InvalidArgumentError,
-            ["capacity needs to be >= batch_size"], batch_size=fed,
-            capacity=4)
+  batch, save = _pipeline([path], batch_size=fed, capacity=4)
+  h.init_variables()
+  coord, threads = h.start_queue_runners()
+  ended, seconds, _ = _consume_until_error(h, [batch.key, save])
+  assert isinstance(ended, (tf.errors.OutOfRangeError,
+                            tf.errors.CancelledError,
+                            tf.errors.InvalidArgumentError)), ended
+  assert seconds < 30
+  with pytest.raises(tf.errors.InvalidArgumentError,
+                     match="capacity needs to be >= batch_size"):
+    coord.request_stop()
+    coord.join(threads, stop_grace_period_secs=10)
+  h.coord = None
 
 
 def _state_saver(capacity=None):
@@ -212,9 +268,9 @@ def test_reader_error_mid_epoch_stops_every_thread(h, tmp_path):
   coord, threads = h.start_queue_runners()
   ended, seconds, batches = _consume_until_error(h, [batch.key, save])
   assert batches > 0 and seconds < 30
-  assert isinstance(ended, (tf.errors.OutOfRangeError,
-                            tf.errors.CancelledError,
-                            tf.errors.DataLossError))
+  # The reader's DataLossError, recorded by the saver's runner.
+  assert isinstance(ended, tf.errors.InvalidArgumentError), ended
+  assert "DataLossError" in str(ended)
   with pytest.raises(tf.errors.DataLossError):
     coord.request_stop()
     coord.join(threads, stop_grace_period_secs=10)
