@@ -19,6 +19,51 @@ per example in flight) bounds memory.
 Behaviour matches contrib (key strings, order, lengths, dtypes, run-time error
 classes).  The deliberate differences, all of them fixes of contrib quirks, are
 listed in ``SequenceQueueingStateSaver``'s docstring and in the README.
+
+End of input, close and cancel (filler mode: the batch size is bounded by an
+int ``batch_size`` or by ``capacity``).  What TF's kernels guarantee, from
+their source: a Barrier insert that completes an entry removes it from the
+incomplete set under the Barrier's lock but enqueues it into the ready queue
+(a PriorityQueue) only after releasing it -- the insert op finishes after the
+enqueue, so a later step sees the entry, but a concurrent close or take can
+see it in neither place.  A Barrier close with nothing incomplete closes the
+ready queue; a PriorityQueue closing under a waiting DequeueMany hands it what
+there is and then fails it with OutOfRangeError, dropping those rows; after
+that, a cancelling Barrier close never returns.  A plain close of a
+FIFOQueue is queued behind pending enqueues.  So the design never closes
+the store on a plain close, and each path is safe as follows:
+
+* plain close (``_close_with_fillers``): under the admission lock, so every
+  admitted example is wholly stored and none comes later; the fillers' indices
+  are above every real one; a second plain close fails on the closed token
+  queue (CancelledError "already closed"), like contrib's.
+* take (``_drop_fillers``): reals always come before fillers; removed fillers
+  are replaced in the same run before the take can end; the end is declared
+  only from fillers, i.e. when no real segment was ready at that take, which
+  for a consumer saving with every take means nothing is in flight.  The
+  flags it reads (cancelled, failed) are read after the take returns.
+* close while a prefetch is blocked on capacity: the prefetch holds the
+  admission lock, so close waits until a take frees a token and the example
+  is stored whole, then closes (as contrib's close waited behind the blocked
+  token enqueue); tested.
+* close while a take waits with allow_small_batch=False: the fillers wake it
+  and it ends with OutOfRangeError (its rows are fewer than a batch); later
+  takes fail at once (closed and fewer examples than a batch); tested.
+* plain then cancelling close: the store was never closed, so the cancelling
+  Barrier close cannot deadlock; ``cancelled`` is closed first, so takes stop
+  replacing fillers before the store refuses new keys; tested.
+* cancelling close alone: blocked prefetches fail (token enqueue cancelled,
+  the admission lock is released with their step), waiting takes end with
+  OutOfRangeError from the closed ready queue (a stop, not an end of input).
+* the tf.data entry point ends like a reader: the iterator's OutOfRangeError
+  ends each prefetch thread and the last one runs the plain close (the
+  runner).  The in-flight journal replays examples through the same prefetch
+  before reading the dataset, so replayed examples are admitted like new ones.
+* a failing prefetch (``report_failure_op``): the flag and the message are
+  stored before the runner tells its Coordinator, and fillers wake a waiting
+  take, which then fails with the message; takes check the flag before and
+  after taking.
+* the stall watchdog only reads sizes; after a close it never reports a stall.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -300,24 +345,29 @@ class SequenceQueueingStateSaver(object):
 
   Differences from contrib (each fixes a contrib quirk):
 
-  * End of input never hangs.  With ``allow_small_batch=False``, once the saver
-    is closed and fewer than ``batch_size`` examples remain in flight, takes
-    fail with ``OutOfRangeError`` at once (contrib waited forever when the
-    leftovers belonged to fewer than ``batch_size`` examples).  A take already
-    waiting when the saver is closed ends too: with a partial batch when
-    ``allow_small_batch=True``, else with ``OutOfRangeError``.  To do that,
-    ``close()`` stores up to ``batch_size`` empty filler entries (key prefix
-    ``~end_of_input~``) that the take removes from what it returns; they show
-    in ``barrier.ready_size()`` after a close.  With a ``batch_size`` tensor
-    that is neither constant nor bounded by ``capacity``, no fillers are
-    written and a take waiting at close behaves as in contrib.
+  * End of input never hangs and never loses a segment.  With
+    ``allow_small_batch=False``, once the saver is closed and fewer than
+    ``batch_size`` examples remain in flight, takes fail with
+    ``OutOfRangeError`` at once (contrib waited forever when the leftovers
+    belonged to fewer than ``batch_size`` examples).  A take already waiting
+    when the saver is closed ends too: with a partial batch when
+    ``allow_small_batch=True``, else with ``OutOfRangeError``.  When the batch
+    size is bounded (an int, or a ``capacity``) a plain ``close()`` leaves the
+    store open and stores filler entries that takes strip and replace (see
+    the module docstring); they show in ``barrier.ready_size()`` after a
+    close.  With a ``batch_size`` tensor that is neither constant nor bounded
+    by ``capacity``, the store closes and a take waiting at close behaves as
+    in contrib.
+  * A prefetch failure reaches the takes when the saver's queue runner
+    reports it (``report_failure_op``; batch_sequences_with_states' runner
+    does): every later take fails with ``InvalidArgumentError`` naming the
+    original class and message, instead of a hang or an ``OutOfRangeError``.
   * A negative ``batch_size`` raises ``ValueError`` at build time (a negative
     fed value fails an assertion) instead of aborting the process.
   * A key already in flight is refused at prefetch with
     ``InvalidArgumentError`` naming the key, for single-segment examples too
-    (contrib delivered those twice).  The check is not atomic across threads:
-    two prefetch threads reading the same record at the same instant can
-    still both pass.
+    (contrib delivered those twice).  When the batch size is bounded the
+    check runs under the admission lock, so it is atomic across threads.
   * Non-dict arguments raise ``TypeError`` (contrib: ``AttributeError``).
   * A second ``save_state`` of one state on one batch raises ``ValueError``
     at build time (contrib raced at run time).
