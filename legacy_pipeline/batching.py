@@ -7,6 +7,7 @@ unique keys, the ready-segments summary and the queue runner.
 from __future__ import absolute_import, division, print_function
 
 import collections
+import threading
 import weakref
 
 from legacy_pipeline import _checks
@@ -195,6 +196,7 @@ class SaverQueueRunner(tf1.train.QueueRunner):
     self._saver = saver
     self._message, self._report = saver.report_failure_op()
     self._reported = weakref.WeakKeyDictionary()  # session -> True
+    self._report_lock = threading.Lock()
 
   def _run(self, sess, enqueue_op, coord=None):
     prefetch = sess.make_callable(enqueue_op)
@@ -226,17 +228,22 @@ class SaverQueueRunner(tf1.train.QueueRunner):
             pass  # already closed or cancelled: nothing left to do
 
   def _report_failure(self, sess, error):
-    """Records the first failure of this session's input in the graph."""
-    with self._lock:
+    """Records the first failure of this session's input in the graph.
+
+    Threads failing at the same time wait here until the first report is
+    stored, so none tells its Coordinator (whose cancel would end a waiting
+    take with OutOfRangeError) before the takes can see the failure.
+    """
+    with self._report_lock:
       if sess in self._reported:
         return
       self._reported[sess] = True
-    message = "%s in the input of state saver %s (a prefetch thread): %s" % (
-        type(error).__name__, self._saver.name, _error_text(error))
-    try:
-      sess.run(self._report, {self._message: message})
-    except (tf.errors.OpError, RuntimeError):
-      pass  # the session is closing: nobody is left to tell
+      message = "%s in the input of state saver %s (a prefetch thread): %s" % (
+          type(error).__name__, self._saver.name, _error_text(error))
+      try:
+        sess.run(self._report, {self._message: message})
+      except (tf.errors.OpError, RuntimeError):
+        pass  # the session is closing: nobody is left to tell
 
 
 def _error_text(error):

@@ -219,6 +219,8 @@ def stress(runs, seed=0, first_seen_share=0.5, neighbours=40, report=None):
       failures.append((s, message))
       if report:
         report("run %d failed: %s %s" % (r, s, message))
+    if report and (r + 1) % 250 == 0:
+      report("%d runs, %d failed" % (r + 1, len(failures)))
   return passed, failures
 
 
