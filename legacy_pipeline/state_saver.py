@@ -528,7 +528,7 @@ class SequenceQueueingStateSaver(object):
         self._cancelled = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
                                         name="cancelled")
       # The first prefetch failure that is not an end of input, recorded by
-      # the saver's queue runner (report_failure): a closed flag queue and
+      # the saver's queue runner (report_failure_op): a closed flag queue and
       # the message; takes check the flag (see _raise_if_failed).
       self._failed = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
                                    name="input_failed")
