@@ -196,7 +196,7 @@ class SaverQueueRunner(tf1.train.QueueRunner):
     self._saver = saver
     self._message, self._report = saver.report_failure_op()
     self._reported = weakref.WeakKeyDictionary()  # session -> True
-    self._report_lock = threading.Lock()
+    self._report_lock = threading.RLock()
 
   def _run(self, sess, enqueue_op, coord=None):
     prefetch = sess.make_callable(enqueue_op)
@@ -209,10 +209,16 @@ class SaverQueueRunner(tf1.train.QueueRunner):
           ended = True
           return
     except Exception as e:  # pylint: disable=broad-except
-      self._report_failure(sess, e)
       if coord:
-        coord.request_stop(e)
+        # The Coordinator holds the error before any take can see the
+        # report (so join re-raises it), and its cancelling close waits for
+        # the report (see _close_on_stop), so a waiting take is not ended by
+        # that close with OutOfRangeError first.
+        with self._report_lock:
+          coord.request_stop(e)
+          self._report_failure(sess, e)
         return
+      self._report_failure(sess, e)
       tf1.logging.error("Exception in the state saver's QueueRunner: %s", e)
       with self._lock:
         self._exceptions_raised.append(e)
@@ -226,6 +232,16 @@ class SaverQueueRunner(tf1.train.QueueRunner):
             sess.run(self._close_op)
           except tf.errors.OpError:
             pass  # already closed or cancelled: nothing left to do
+
+  def _close_on_stop(self, sess, cancel_op, coord):
+    """Cancels the saver once the Coordinator stops, after any report."""
+    coord.wait_for_stop()
+    with self._report_lock:
+      pass
+    try:
+      sess.run(cancel_op)
+    except (tf.errors.OpError, RuntimeError):
+      pass  # already cancelled, or the session is closing
 
   def _report_failure(self, sess, error):
     """Records the first failure of this session's input in the graph.
