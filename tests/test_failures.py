@@ -184,7 +184,14 @@ def test_input_length_above_padded_length(h, tmp_path, coordinator):
 
 
 @COORDINATOR
-def test_duplicate_keys_in_flight(h, tmp_path, coordinator):
+def test_duplicate_keys_in_flight(h, tmp_path, coordinator, request):
+  if not coordinator and tf.version.VERSION.startswith("1."):
+    # Open (issue 12 note, 2026-12-02): about 1 run in 6 on TF 1.15 the
+    # consumer gets OutOfRangeError here instead of the reported error;
+    # not yet explained.  Still run, reported as XPASS/XFAIL, not hidden.
+    request.node.add_marker(pytest.mark.xfail(
+        reason="unexplained OutOfRangeError ~1/6 on TF 1.15 without a "
+               "Coordinator (see issue 12)", strict=False))
   # The same file listed twice: its keys (file:offset) come round again while
   # the first copies are still in flight.
   path = write_sequence_examples(tmp_path / "k.tfrecords", _examples([9] * 3))
