@@ -140,6 +140,38 @@ def test_corrupt_tfrecord(h, tmp_path, coordinator):
             ["corrupted record at"])
 
 
+def test_corrupt_tfrecord_monitored_session(h, tmp_path):
+  # The usual TF 1.x loop: it stops (should_stop, or the consumer's run
+  # fails with the reported error), and leaving the MonitoredSession (its
+  # Coordinator's join) re-raises the prefetch's own DataLossError.
+  path = write_sequence_examples(tmp_path / "c.tfrecords", _examples(
+      [4] * 10))
+  data = _record_bytes(path)
+  data[len(data) // 2] ^= 0xFF
+  open(path, "wb").write(bytes(data))
+  batch, save = _pipeline([path])
+  options = tf1.RunOptions(timeout_in_ms=LIMIT_MS)
+  start, seen = time.time(), []
+  with pytest.raises(tf.errors.DataLossError, match="corrupted record at"):
+    with tf1.train.MonitoredSession() as sess:
+      while not sess.should_stop():
+        try:
+          sess.run([batch.key, save], options=options)
+        except tf.errors.DeadlineExceededError:
+          raise AssertionError("the consumer hung for %d ms" % LIMIT_MS)
+        except tf.errors.OpError as e:
+          seen.append(e)
+          raise
+  assert time.time() - start < 10
+  # The loop ends either at should_stop() (the runner stopped the
+  # Coordinator first) or at a run failing with the reported error; never
+  # at an OutOfRangeError.
+  assert len(seen) <= 1, seen
+  for e in seen:
+    assert isinstance(e, tf.errors.InvalidArgumentError), e
+    assert "DataLossError" in e.message, e.message[:2000]
+
+
 @COORDINATOR
 def test_truncated_tfrecord(h, tmp_path, coordinator):
   path = write_sequence_examples(tmp_path / "t.tfrecords", _examples(
