@@ -39,7 +39,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import tensorflow as tf  # noqa: E402
 
-from legacy_pipeline.runners import queue_runners  # noqa: E402
+from legacy_pipeline.saver.runners import queue_runners  # noqa: E402
 
 tf1 = tf.compat.v1
 TIMEOUT = tf1.RunOptions(timeout_in_ms=120000)
@@ -228,7 +228,7 @@ def tutorial(impl, steps=1500, warmup=100):
     cell = cells_module(impl).LSTMCell(64)
     out, _ = tf1.nn.static_state_saving_rnn(cell, inputs, batch, ("c", "h"))
     h = tf.cast(tf1.nn.dropout(tf.stack(out), keep_prob=0.5), tf.float32)
-    import legacy_pipeline.layers as lyr  # pylint: disable=g-import-not-at-top
+    import legacy_pipeline.nn.layers as lyr  # pylint: disable=g-import-not-at-top
     dense = tf1.layers.dense if impl == "contrib" else lyr.dense
     h = dense(h, 32, activation=tf.nn.relu)
     h = dense(h, 32, activation=tf.nn.relu)

@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(HERE))
 import bench  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from legacy_pipeline.runners import queue_runners  # noqa: E402
+from legacy_pipeline.saver.runners import queue_runners  # noqa: E402
 
 tf1 = tf.compat.v1
 

@@ -11,7 +11,7 @@ it, each taken from the branch ``compat._probe`` chose:
   LSTMStateTuple}``;
 * ``tf.layers.dense`` and a ``tf.keras`` that builds graphs (Keras 2 where
   installed, its ``Sequential`` taking higher-rank inputs as TF 1.x's did;
-  else ``legacy_pipeline.layers``' ``Sequential``/``Dense``).
+  else ``legacy_pipeline.nn.layers``' ``Sequential``/``Dense``).
 
 Building it on TF 2.x calls ``tf.compat.v1.disable_v2_behavior()`` -- graph
 mode, v1 variables and control flow for the whole process -- because TF 1.x
@@ -139,7 +139,7 @@ def _layers_and_keras(decision, v1):
         "Sequential": seq,
         "models": Namespace("compat.tf.keras.models", v1.keras.models,
                             {"Sequential": seq}, hint)}, hint)
-  from legacy_pipeline import layers  # pylint: disable=g-import-not-at-top
+  from legacy_pipeline.nn import layers  # pylint: disable=g-import-not-at-top
   hint = ("the in-house graph-mode Keras has models.Sequential, Sequential and "
           "layers.Dense; for the rest " + _keras2_hint(decision))
   tf_layers = Namespace(

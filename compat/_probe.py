@@ -6,10 +6,10 @@ Three choices, all made here and nowhere else:
   ``"inhouse"``: ``legacy_pipeline``'s state saver.
 * cells -- ``"native"``: ``tf.compat.v1.nn.rnn_cell`` (TF <= 2.15, or
   ``tf_keras`` with ``TF_USE_LEGACY_KERAS=1``); ``"inhouse"``:
-  ``legacy_pipeline.cells``.
+  ``legacy_pipeline.nn.cells``.
 * layers -- ``"native"``: ``tf.compat.v1.layers.dense`` and a Keras 2
   ``tf.compat.v1.keras`` (both work in graph mode); ``"inhouse"``:
-  ``legacy_pipeline.layers`` (``dense``, ``Dense``, ``Sequential``).
+  ``legacy_pipeline.nn.layers`` (``dense``, ``Dense``, ``Sequential``).
 
 ``LEGACY_PIPELINE_BACKEND=auto|contrib|inhouse`` overrides: ``auto`` (the
 default) prefers contrib and native cells where they exist, ``contrib`` demands

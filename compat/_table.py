@@ -39,4 +39,4 @@ def dense_symbol():
   if _probe.decision().layers == "native":
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     return tf.compat.v1.layers.dense
-  return importlib.import_module("legacy_pipeline.layers").dense
+  return importlib.import_module("legacy_pipeline.nn.layers").dense

@@ -16,24 +16,24 @@ Public API (graph mode, ``tf.compat.v1``):
 """
 from __future__ import absolute_import, division, print_function
 
-from legacy_pipeline.batching import batch_sequences_with_states
-from legacy_pipeline.cells import BasicLSTMCell
-from legacy_pipeline.datasets import batch_sequences_with_states_from_dataset
-from legacy_pipeline.datasets import constant_input_allowed
-from legacy_pipeline.datasets import sequence_example_dataset
-from legacy_pipeline.cells import GRUCell
-from legacy_pipeline.cells import LSTMCell
-from legacy_pipeline.cells import LSTMStateTuple
-from legacy_pipeline.cells import MultiRNNCell
-from legacy_pipeline.cells import RNNCell
+from legacy_pipeline.saver.batching import batch_sequences_with_states
+from legacy_pipeline.nn.cells import BasicLSTMCell
+from legacy_pipeline.saver.datasets import batch_sequences_with_states_from_dataset
+from legacy_pipeline.saver.constant_input import constant_input_allowed
+from legacy_pipeline.saver.datasets import sequence_example_dataset
+from legacy_pipeline.nn.cells import GRUCell
+from legacy_pipeline.nn.cells import LSTMCell
+from legacy_pipeline.nn.cells import LSTMStateTuple
+from legacy_pipeline.nn.cells import MultiRNNCell
+from legacy_pipeline.nn.cells import RNNCell
 from legacy_pipeline.errors import Error
-from legacy_pipeline.layers import Dense
-from legacy_pipeline.layers import Sequential
-from legacy_pipeline.layers import dense
-from legacy_pipeline.runners import queue_runners
-from legacy_pipeline.state_saver import NextQueuedSequenceBatch
-from legacy_pipeline.state_saver import SequenceQueueingStateSaver
-from legacy_pipeline.watchdog import add_stall_watchdog
+from legacy_pipeline.nn.layers import Dense
+from legacy_pipeline.nn.layers import Sequential
+from legacy_pipeline.nn.layers import dense
+from legacy_pipeline.saver.runners import queue_runners
+from legacy_pipeline.saver.state_saver import NextQueuedSequenceBatch
+from legacy_pipeline.saver.state_saver import SequenceQueueingStateSaver
+from legacy_pipeline.saver.watchdog import add_stall_watchdog
 
 __version__ = "0.1.0"
 

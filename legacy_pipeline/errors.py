@@ -33,7 +33,7 @@ class StallError(Error, RuntimeError):
 
 
 class ConstantInputError(Error, ValueError):
-  """The state saver's inputs cannot change between prefetches (see datasets).
+  """The state saver's inputs cannot change between prefetches (see saver.constant_input).
 
   Raised only in strict mode (``LEGACY_PIPELINE_STRICT=1``); otherwise the
   same message is a ConstantInputWarning.
@@ -41,7 +41,7 @@ class ConstantInputError(Error, ValueError):
 
 
 class ConstantInputWarning(UserWarning):
-  """The state saver's inputs cannot change between prefetches (see datasets).
+  """The state saver's inputs cannot change between prefetches (see saver.constant_input).
 
   Warned by default, as contrib built such graphs; an error
   (ConstantInputError) with ``LEGACY_PIPELINE_STRICT=1``.

@@ -28,8 +28,8 @@ import time
 import numpy as np
 
 from legacy_pipeline._tf import tf, tf1
-from legacy_pipeline.batching import batch_sequences_with_states
-from legacy_pipeline.runners import queue_runners
+from legacy_pipeline.saver.batching import batch_sequences_with_states
+from legacy_pipeline.saver.runners import queue_runners
 
 RUN_TIMEOUT_MS = 20000
 

@@ -10,7 +10,7 @@ import tensorflow as tf
 import legacy_pipeline
 
 from conftest import write_sequence_examples
-from legacy_pipeline import batching
+from legacy_pipeline.saver import batching
 
 tf1 = tf.compat.v1
 

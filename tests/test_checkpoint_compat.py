@@ -22,7 +22,7 @@ import cell_fixture
 import compat
 import legacy_pipeline
 from compat import _table
-from legacy_pipeline import layers
+from legacy_pipeline.nn import layers
 
 v1 = tf.compat.v1
 HERE = os.path.dirname(os.path.abspath(__file__))

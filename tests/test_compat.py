@@ -120,7 +120,7 @@ import compat
 from compat import tf
 from compat.contrib.training import batch_sequences_with_states as bsws
 import legacy_pipeline as lp
-from legacy_pipeline import layers
+from legacy_pipeline.nn import layers
 out = {"describe": compat.describe(), "is_real_module": tf is tensorflow,
        "eager": tensorflow.executing_eagerly(), "VERSION": tf.VERSION,
        "same_bsws": tf.contrib.training.batch_sequences_with_states is bsws,

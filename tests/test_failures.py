@@ -18,7 +18,7 @@ import tensorflow as tf
 import legacy_pipeline
 from conftest import write_sequence_examples
 from legacy_pipeline import errors
-from legacy_pipeline import watchdog
+from legacy_pipeline.saver import watchdog
 
 tf1 = tf.compat.v1
 LIMIT_MS = 30000
@@ -454,8 +454,9 @@ def test_watchdog_exports_as_an_inert_runner(h):
 
 def test_train_program_names_a_corrupt_file(tmp_path, capsys):
   from legacy_pipeline import train  # pylint: disable=g-import-not-at-top
+  from legacy_pipeline.training import toy_data  # pylint: disable=g-import-not-at-top
   data = tmp_path / "data"
-  train.write_toy_data(str(data), 40, 0, train_shards=2)
+  toy_data.write_toy_data(str(data), 40, 0, train_shards=2)
   victim = str(data / "train-00001-of-00002.tfrecords")
   raw = _record_bytes(victim)
   raw[len(raw) * 2 // 3] ^= 0xFF

@@ -1,11 +1,11 @@
-"""legacy_pipeline.layers: tf.layers.dense and graph-mode Keras Dense/Sequential."""
+"""legacy_pipeline.nn.layers: tf.layers.dense and graph-mode Keras Dense/Sequential."""
 from __future__ import absolute_import, division, print_function
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from legacy_pipeline import layers
+from legacy_pipeline.nn import layers
 
 v1 = tf.compat.v1
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from legacy_pipeline import state_saver as ss
+from legacy_pipeline.saver import state_saver as ss
 
 tf1 = tf.compat.v1
 

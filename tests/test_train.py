@@ -21,8 +21,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from legacy_pipeline import readers
+from legacy_pipeline.training import readers
 from legacy_pipeline import train
+from legacy_pipeline.training import toy_data
 
 v1 = tf.compat.v1
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -272,7 +273,7 @@ def test_localhost_cluster_one_ps_two_workers(tmp_path):
       "--checkpoint-every-steps", "500", "--eval-every-steps", "100000",
       "--log-every", "100"]
   # The toy data exists before the workers start, as on real hosts.
-  train.write_toy_data(os.path.join(model_dir, "data"), 60, 0)
+  toy_data.write_toy_data(os.path.join(model_dir, "data"), 60, 0)
   procs, logs = [], []
   try:
     for job, task in (("ps", 0), ("worker", 0), ("worker", 1)):

@@ -10,10 +10,10 @@ import collections
 import threading
 import weakref
 
-from legacy_pipeline import _checks
-from legacy_pipeline import datasets
+from legacy_pipeline.saver import _checks
+from legacy_pipeline.saver import constant_input
 from legacy_pipeline._tf import is_sparse, raw, require_graph_mode, tf, tf1
-from legacy_pipeline.state_saver import SequenceQueueingStateSaver
+from legacy_pipeline.saver.state_saver import SequenceQueueingStateSaver
 
 # Sparse context values travel as sequences under this prefix.
 _SPARSE_CONTEXT_PREFIX = "_context_in_seq_"
@@ -108,7 +108,7 @@ def build(input_key, input_sequences, input_context, input_length,
   Args:
     (as batch_sequences_with_states), and
     start_segment: int32 scalar, the segment the example starts at (a
-      replayed example, see legacy_pipeline.in_flight), or None.
+      replayed example, see legacy_pipeline.saver.in_flight), or None.
     journal: the in_flight.Journal that save_state reports to, or None.
     caller: name used in messages and as the default name scope.
 
@@ -155,11 +155,11 @@ def build(input_key, input_sequences, input_context, input_length,
         initial_states=initial_states,
         capacity=capacity,
         allow_small_batch=allow_small_batch)
-    saver._start_segment = start_segment  # pylint: disable=protected-access
-    saver._journal = journal  # pylint: disable=protected-access
+    if start_segment is not None or journal is not None:
+      saver.set_replay(start_segment, journal)
     # Last, after every argument check: constant inputs would be stored again
     # at every prefetch (make_keys_unique's random suffix does not count).
-    datasets.check_inputs_advance(caller, *given)
+    constant_input.check_inputs_advance(caller, *given)
     store = saver.barrier
     tf1.summary.scalar("queue/%s/ready_segment_batches_" % store.name,
                        tf.cast(store.ready_size(), tf.float32))

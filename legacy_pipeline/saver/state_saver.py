@@ -69,7 +69,7 @@ from __future__ import absolute_import, division, print_function
 
 import collections
 
-from legacy_pipeline import _checks
+from legacy_pipeline.saver import _checks
 from legacy_pipeline._tf import locked, raw, require_graph_mode, tf, tf1
 
 # Component order in the store: the int32 bookkeeping fields packed in one
@@ -218,6 +218,15 @@ class NextQueuedSequenceBatch(object):
   @property
   def _received(self):
     return self._state_saver._received  # pylint: disable=protected-access
+
+  @property
+  def state_saver(self):
+    """The SequenceQueueingStateSaver this batch comes from.
+
+    A legacy_pipeline addition (contrib kept it private): for its ``stats()``,
+    ``capacity`` and the stall watchdog.
+    """
+    return self._state_saver
 
   @property
   def total_length(self):
@@ -538,9 +547,7 @@ class SequenceQueueingStateSaver(object):
     self._prefetch_op = None
     self._next_batch = None
     self._received = None
-    # Set by legacy_pipeline.in_flight before the prefetch op is built: the
-    # segment a (replayed) example starts at, and the journal save_state
-    # reports to.
+    # See set_replay.
     self._start_segment = None
     self._journal = None
 
@@ -563,6 +570,55 @@ class SequenceQueueingStateSaver(object):
   @property
   def num_unroll(self):
     return self._num_unroll
+
+  @property
+  def capacity(self):
+    """The bound on examples in flight (an int), or None for no bound."""
+    return self._capacity
+
+  @property
+  def allow_small_batch(self):
+    """Whether takes deliver partial batches after close (a bool)."""
+    return self._allow_small_batch
+
+  def stats(self):
+    """Run-time counts of the saver, for gauges and the stall watchdog.
+
+    The ops are built at each call, in the caller's name scope.
+
+    Returns:
+      A dict of scalar tensors: ``ready`` and ``incomplete`` (int32, segments
+      in the store's ready and incomplete sets; the ready count includes the
+      fillers a close stores), ``in_flight`` (int32, examples stored and not
+      finished: the capacity tokens held) and ``closed`` (bool, whether the
+      saver no longer admits examples).
+    """
+    return collections.OrderedDict([
+        ("ready", self._store.ready_size()),
+        ("incomplete", self._store.incomplete_size()),
+        ("in_flight", self._token_queue.size()),
+        ("closed", self._token_queue.is_closed()),
+    ])
+
+  def set_replay(self, start_segment, journal):
+    """Attaches the in-flight journal (legacy_pipeline.saver.in_flight).
+
+    Must be called before ``prefetch_op`` or ``next_batch`` is first used.
+
+    Args:
+      start_segment: int32 scalar tensor, the segment the example being
+        stored starts at (0 for a new example, more for a replayed one).
+      journal: the in_flight.Journal that save_state reports each finished
+        segment to.
+
+    Raises:
+      ValueError: the prefetch op is already built.
+    """
+    if self._prefetch_op is not None:
+      raise ValueError("set_replay: %s already built its prefetch op" %
+                       self._scope)
+    self._start_segment = start_segment
+    self._journal = journal
 
   @property
   def prefetch_op(self):
@@ -674,7 +730,7 @@ class SequenceQueueingStateSaver(object):
   def report_failure_op(self):
     """(message placeholder, op) recording an input failure for the takes.
 
-    Run by the saver's queue runner (legacy_pipeline.batching) when a
+    Run by the saver's queue runner (legacy_pipeline.saver.batching) when a
     prefetch fails with anything but an end of input, before the thread
     reports the error to its Coordinator or dies: the message is stored,
     every later take (and one waiting now) fails with InvalidArgumentError
@@ -742,7 +798,7 @@ class SequenceQueueingStateSaver(object):
       steps = tf.range(count)
       stored = count
     else:
-      # A replayed example (legacy_pipeline.in_flight) stores only its
+      # A replayed example (legacy_pipeline.saver.in_flight) stores only its
       # segments from `start` on.
       in_range = tf1.Assert(
           tf.logical_and(start >= 0, start < count),

@@ -11,8 +11,8 @@ import collections
 
 import numpy as np
 
-from legacy_pipeline import cells
-from legacy_pipeline import layers
+from legacy_pipeline.nn import cells
+from legacy_pipeline.nn import layers
 from legacy_pipeline._tf import tf, tf1
 
 Model = collections.namedtuple("Model", [

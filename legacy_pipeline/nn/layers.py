@@ -20,7 +20,7 @@ from __future__ import absolute_import, division, print_function
 
 from legacy_pipeline import _tf
 from legacy_pipeline._tf import tf, tf1
-from legacy_pipeline.cells import unique_scope_name
+from legacy_pipeline.nn.cells import unique_scope_name
 
 _ACTIVATIONS = {
     "linear": None,

@@ -21,8 +21,8 @@ import time
 
 from legacy_pipeline._tf import require_graph_mode, tf, tf1
 from legacy_pipeline.errors import StallError
-from legacy_pipeline.state_saver import NextQueuedSequenceBatch
-from legacy_pipeline.state_saver import SequenceQueueingStateSaver
+from legacy_pipeline.saver.state_saver import NextQueuedSequenceBatch
+from legacy_pipeline.saver.state_saver import SequenceQueueingStateSaver
 
 _POLL_TIMEOUT_MS = 10000
 
@@ -61,8 +61,8 @@ class StallWatchdog(tf1.train.QueueRunner):
   def _stuck(self, snap):
     """Whether `snap` is a state from which no batch can come."""
     ready, incomplete, in_flight, closed, batch_size = snap
-    capacity = self._saver._capacity  # pylint: disable=protected-access
-    small = self._saver._allow_small_batch  # pylint: disable=protected-access
+    capacity = self._saver.capacity
+    small = self._saver.allow_small_batch
     if closed or not capacity or in_flight < capacity:
       return False  # input may still arrive, or the end is handled by close
     need = 1 if small else max(int(batch_size), 1)
@@ -73,7 +73,7 @@ class StallWatchdog(tf1.train.QueueRunner):
     head = ("state saver %s stalled for %.0f s: %d sequences in flight "
             "(capacity %d), %d segments ready, %d waiting for states, batch "
             "size %d. " % (self._saver.name, self._timeout, in_flight,
-                           self._saver._capacity, ready, incomplete,  # pylint: disable=protected-access
+                           self._saver.capacity, ready, incomplete,
                            batch_size))
     if ready == 0:
       return head + (
@@ -142,7 +142,7 @@ def add_stall_watchdog(saver_or_batch, timeout_secs, poll_secs=None,
   """
   require_graph_mode("add_stall_watchdog")
   if isinstance(saver_or_batch, NextQueuedSequenceBatch):
-    saver = saver_or_batch._state_saver  # pylint: disable=protected-access
+    saver = saver_or_batch.state_saver
   else:
     saver = saver_or_batch
   if not isinstance(saver, SequenceQueueingStateSaver):
@@ -152,18 +152,17 @@ def add_stall_watchdog(saver_or_batch, timeout_secs, poll_secs=None,
   if not timeout_secs or timeout_secs <= 0:
     raise ValueError("add_stall_watchdog: timeout_secs must be positive, got "
                      "%r" % (timeout_secs,))
-  if not saver._capacity:  # pylint: disable=protected-access
+  if not saver.capacity:
     raise ValueError("add_stall_watchdog: the saver's capacity is unbounded "
                      "(capacity=None); stalls are detected only with a "
                      "bounded capacity")
   poll = poll_secs or min(1.0, timeout_secs / 10.0)
-  store = saver.barrier
-  tokens = saver._token_queue  # pylint: disable=protected-access
   with tf1.name_scope(name, "stall_watchdog"):
+    counts = saver.stats()
     stats = tf.stack([
-        store.ready_size(), store.incomplete_size(), tokens.size(),
-        tf.cast(tokens.is_closed(), tf.int32),
-        tf.convert_to_tensor(saver._batch_size, tf.int32)])  # pylint: disable=protected-access
+        counts["ready"], counts["incomplete"], counts["in_flight"],
+        tf.cast(counts["closed"], tf.int32),
+        tf.convert_to_tensor(saver.batch_size, tf.int32)])
     inert = tf1.FIFOQueue(1, [tf.int32], shapes=[[]], name="inert")
     with tf.control_dependencies([inert.close()]):
       inert_op = inert.dequeue(name="EndsAtOnce")

@@ -1,0 +1,191 @@
+"""The command line of the training program (``python -m legacy_pipeline.train``).
+
+``build_parser`` defines every flag, ``resolve_inputs`` finds (or writes) the
+data and checks it before any graph is built, and ``main`` runs the job: a
+parameter server, one evaluation, or training (legacy_pipeline.training.loop).
+"""
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+
+from legacy_pipeline._tf import tf, tf1
+from legacy_pipeline.errors import InputDataError
+from legacy_pipeline.errors import StallError
+from legacy_pipeline.training import evaluation
+from legacy_pipeline.training import graph
+from legacy_pipeline.training import loop
+from legacy_pipeline.training import readers
+from legacy_pipeline.training import toy_data
+
+DESCRIPTION = "Graph-mode training of a per-timestep sequence classifier."
+
+
+def _shape(text):
+  text = text.strip()
+  if not text:
+    return []
+  try:
+    dims = [int(d) for d in text.split(",")]
+  except ValueError:
+    raise argparse.ArgumentTypeError("shape must be comma-separated ints or "
+                                     "empty, got %r" % text)
+  if any(d <= 0 for d in dims):
+    raise argparse.ArgumentTypeError("shape dims must be positive: %r" % text)
+  return dims
+
+
+def _positive(text):
+  value = int(text)
+  if value <= 0:
+    raise argparse.ArgumentTypeError("must be a positive int, got %s" % text)
+  return value
+
+
+def build_parser():
+  p = argparse.ArgumentParser(
+      prog="legacy-pipeline-train", description=DESCRIPTION,
+      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+  p.add_argument("--mode", choices=["train", "eval"], default="train",
+                 help="train (with periodic eval when --eval-files is set) or "
+                 "evaluate the latest checkpoint in --model-dir once")
+  p.add_argument("--model-dir", default="legacy_pipeline_model",
+                 help="checkpoints, summaries (and the toy data by default)")
+  p.add_argument("--train-files", default=None,
+                 help="comma-separated globs of TFRecord SequenceExamples; "
+                 "default: write the toy task's data into --model-dir/data")
+  p.add_argument("--eval-files", default=None,
+                 help="held-out files (globs); default with the toy data: its "
+                 "eval split")
+  p.add_argument("--input", choices=["queue", "tfdata"], default="queue",
+                 help="queue: string_input_producer + TFRecordReader; tfdata: "
+                 "TFRecordDataset into the same state saver")
+  p.add_argument("--checkpoint-in-flight", choices=["auto", "on", "off"],
+                 default="auto",
+                 help="also checkpoint the sequences in flight and the read "
+                 "position, so a restart continues each one at the segment "
+                 "and state it reached (tfdata input only; auto: on with "
+                 "--input tfdata)")
+  p.add_argument("--sequence-feature", default="token",
+                 help="name of the input feature list")
+  p.add_argument("--feature-shape", type=_shape, default=[],
+                 help="per-step shape of the input, e.g. '16' (empty: scalar)")
+  p.add_argument("--feature-dtype", choices=["float32", "int64"],
+                 default="float32")
+  p.add_argument("--label-feature", default="label",
+                 help="name of the int64 per-step label feature list")
+  p.add_argument("--num-classes", type=int, default=2)
+  p.add_argument("--num-unroll", type=_positive, default=5)
+  p.add_argument("--batch-size", type=_positive, default=16)
+  p.add_argument("--lstm-size", type=_positive, default=32)
+  p.add_argument("--num-layers", type=_positive, default=1)
+  p.add_argument("--keep-prob", type=float, default=1.0,
+                 help="dropout keep probability on the LSTM outputs")
+  p.add_argument("--optimizer", choices=sorted(graph.OPTIMIZERS),
+                 default="adam")
+  p.add_argument("--learning-rate", type=float, default=0.005)
+  p.add_argument("--clip-norm", type=float, default=1.0,
+                 help="clip gradients to this global norm (0: no clipping)")
+  p.add_argument("--steps", type=_positive, default=1500,
+                 help="train until the global step reaches this")
+  p.add_argument("--num-threads", type=_positive, default=2,
+                 help="state saver prefetch threads")
+  p.add_argument("--capacity", type=_positive, default=256,
+                 help="sequences in flight in the state saver")
+  p.add_argument("--seed", type=int, default=0)
+  p.add_argument("--log-every", type=_positive, default=100,
+                 help="steps between progress lines and summaries")
+  p.add_argument("--checkpoint-every-steps", type=_positive, default=500)
+  p.add_argument("--checkpoint-every-secs", type=float, default=None,
+                 help="checkpoint by time instead of steps")
+  p.add_argument("--eval-every-steps", type=_positive, default=500,
+                 help="evaluate at the first checkpoint this many steps after "
+                 "the previous evaluation (and at the end)")
+  p.add_argument("--stall-timeout-secs", type=float, default=300.0,
+                 help="stop with an error naming the cause when the state "
+                 "saver can deliver no batch for this long (0: never)")
+  p.add_argument("--toy-sequences", type=_positive, default=1000,
+                 help="toy data size (train and eval together)")
+  p.add_argument("--ps-hosts", default="", help="host:port,... of the ps job")
+  p.add_argument("--worker-hosts", default="",
+                 help="host:port,... of the worker job")
+  p.add_argument("--job-name", choices=["", "ps", "worker"], default="")
+  p.add_argument("--task-index", type=int, default=0)
+  return p
+
+
+def resolve_inputs(args):
+  """(train files, eval files), writing the toy data when none are given."""
+  train_glob, eval_glob = args.train_files, args.eval_files
+  if train_glob is None:
+    data_dir = os.path.join(args.model_dir, "data")
+    train_glob = os.path.join(data_dir, "train-*.tfrecords")
+    toy_eval = os.path.join(data_dir, "eval.tfrecords")
+    if not os.path.isdir(data_dir):
+      print("no --train-files: writing the toy task's data to %s" % data_dir)
+      # Written aside and renamed into place, so workers starting together
+      # never read a half-written file (the first rename wins).
+      parent = os.path.dirname(os.path.abspath(data_dir))
+      if not os.path.isdir(parent):
+        os.makedirs(parent)
+      staging = tempfile.mkdtemp(prefix=".data-", dir=parent)
+      toy_data.write_toy_data(staging, args.toy_sequences, args.seed)
+      try:
+        os.rename(staging, data_dir)
+      except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+    eval_glob = eval_glob or toy_eval
+  train_files = readers.resolve_files(train_glob, "--train-files") \
+      if args.mode == "train" else []
+  eval_files = readers.resolve_files(eval_glob, "--eval-files") \
+      if eval_glob else []
+  features = graph.features(args)
+  readers.check_sequence_files(train_files + eval_files, features)
+  return train_files, eval_files
+
+
+def main(argv=None):
+  """Entry point of ``python -m legacy_pipeline.train``; returns a report."""
+  args = build_parser().parse_args(argv)
+  if args.job_name == "ps":
+    cluster = loop.cluster_spec(args)
+    server = tf1.train.Server(cluster, job_name="ps",
+                              task_index=args.task_index)
+    print("ps %d serving on %s" % (args.task_index, server.target))
+    sys.stdout.flush()
+    server.join()
+    return None
+  print("TensorFlow %s, legacy_pipeline state saver and cells" %
+        tf.version.VERSION)
+  try:
+    loop.checkpoint_in_flight(args)
+    train_files, eval_files = resolve_inputs(args)
+  except InputDataError as e:
+    print("error: %s" % e, file=sys.stderr)
+    raise SystemExit(2)
+  if args.mode == "eval":
+    if not eval_files:
+      print("error: --mode eval needs --eval-files", file=sys.stderr)
+      raise SystemExit(2)
+    checkpoint = tf1.train.latest_checkpoint(args.model_dir)
+    if not checkpoint:
+      print("error: no checkpoint in %s" % args.model_dir, file=sys.stderr)
+      raise SystemExit(2)
+    result = evaluation.evaluate(args, eval_files, checkpoint,
+                      os.path.join(args.model_dir, "eval"))
+    evaluation.print_eval(result)
+    return result
+  try:
+    return loop.train(args, train_files, eval_files)
+  except StallError as e:
+    print("error: %s" % e, file=sys.stderr)
+    raise SystemExit(3)
+  except tf.errors.DataLossError as e:
+    # The reader's message has a byte offset but no file: find the file.
+    where = readers.locate_bad_record(train_files + eval_files)
+    print("error: corrupt or truncated input: %s" % (
+        where or str(e).split("\n")[0]), file=sys.stderr)
+    raise SystemExit(2)
