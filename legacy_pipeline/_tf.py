@@ -44,6 +44,11 @@ def require_graph_mode(what):
 _CS_COLLECTION = "critical_section_executions"
 
 
+def dim_value(dim):
+  """An int (or None) from a static dimension: TF 1.x Dimension or TF 2 int."""
+  return dim if isinstance(dim, int) or dim is None else dim.value
+
+
 def locked(lock, fn):
   """lock.execute(fn) leaving no entry in the graph collection (see above).
 

@@ -32,8 +32,18 @@ class StallError(Error, RuntimeError):
   """
 
 
+class ArgumentError(Error, TypeError, ValueError):
+  """A build-time argument has the wrong type or value.
+
+  Both a TypeError and a ValueError: contrib raised one or the other for the
+  same mistake depending on the code path (e.g. a float num_unroll is a
+  ValueError through batch_sequences_with_states with pad=True and a
+  TypeError elsewhere), and code written against either keeps catching it.
+  """
+
+
 class ConstantInputError(Error, ValueError):
-  """The state saver's inputs cannot change between prefetches (see saver.constant_input).
+  """The saver's inputs cannot change between prefetches (saver.constant_input).
 
   Raised only in strict mode (``LEGACY_PIPELINE_STRICT=1``); otherwise the
   same message is a ConstantInputWarning.
@@ -41,7 +51,7 @@ class ConstantInputError(Error, ValueError):
 
 
 class ConstantInputWarning(UserWarning):
-  """The state saver's inputs cannot change between prefetches (see saver.constant_input).
+  """The saver's inputs cannot change between prefetches (saver.constant_input).
 
   Warned by default, as contrib built such graphs; an error
   (ConstantInputError) with ``LEGACY_PIPELINE_STRICT=1``.

@@ -302,6 +302,8 @@ def test_inhouse_build_time_fixes(h, inhouse):
     build(input_context=[1.0])
   with pytest.raises(TypeError, match="num_unroll must be a Python int"):
     build(num_unroll=True)
+  with pytest.raises(ValueError, match="Unsupported num_unroll expected int"):
+    build(num_unroll=2.5)  # both classes, as contrib raised either
   with pytest.raises(ValueError, match="num_unroll must be a positive int"):
     build(num_unroll=0)
 

@@ -88,7 +88,8 @@ def test_no_flags_trains_learns_and_writes_checkpoints_and_summaries(
   tags = _summary_tags(str(model_dir))
   for tag in ("loss", "accuracy_per_timestep", "learning_rate",
               "state_saver/ready_segments",
-              "state_saver/incomplete_segments"):
+              "state_saver/incomplete_segments",
+              "state_saver/sequences_in_flight"):
     assert tag in tags, sorted(tags)
   assert {"eval/loss", "eval/accuracy"} <= _summary_tags(
       str(model_dir / "eval"))

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 import weakref
 
+from legacy_pipeline import _tf
 from legacy_pipeline._tf import tf, tf1
 
 _LSTMStateTupleBase = collections.namedtuple("LSTMStateTuple", ("c", "h"))
@@ -102,8 +103,7 @@ def _linear(args, output_size, bias=True, bias_init=None, kernel_init=None,
             kernel_name="kernel", bias_name="bias"):
   """concat(args) @ kernel + bias with TF 1.x variable names."""
   x = tf.concat(args, 1) if len(args) > 1 else args[0]
-  depth = x.get_shape()[-1]
-  depth = depth if isinstance(depth, int) or depth is None else depth.value
+  depth = _tf.dim_value(x.get_shape()[-1])
   kernel = tf1.get_variable(kernel_name, [depth, output_size], dtype=x.dtype,
                             initializer=kernel_init)
   out = tf.matmul(x, kernel)

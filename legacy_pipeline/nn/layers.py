@@ -66,13 +66,17 @@ def _initializer(value, who):
                    "one of %s)" % (who, value, ", ".join(sorted(_INITIALIZERS))))
 
 
+def _check_units(units, who):
+  if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
+    raise ValueError("%s: units must be a positive int, got %r" % (who, units))
+
+
 def _apply(inputs, units, activation, use_bias, kernel_initializer,
            bias_initializer, kernel_regularizer, bias_regularizer,
            kernel_constraint, bias_constraint, trainable, who):
   """inputs @ kernel (+ bias), activation; variables in the current scope."""
   inputs = tf.convert_to_tensor(inputs)
-  depth = inputs.get_shape().with_rank_at_least(2)[-1]
-  depth = depth if isinstance(depth, int) or depth is None else depth.value
+  depth = _tf.dim_value(inputs.get_shape().with_rank_at_least(2)[-1])
   if depth is None:
     raise ValueError("%s: the last dimension of the inputs must be known, got "
                      "shape %s" % (who, inputs.get_shape()))
@@ -137,8 +141,7 @@ def dense(inputs, units, activation=None, use_bias=True,
   """
   who = "dense"
   _tf.require_graph_mode(who)
-  if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-    raise ValueError("%s: units must be a positive int, got %r" % (who, units))
+  _check_units(units, who)
   act = _activation(activation, who)
   scope_name = name or unique_scope_name("dense")
   with tf1.variable_scope(scope_name, reuse=reuse):
@@ -230,9 +233,7 @@ class Dense(_Layer):
                input_shape=None, name=None, trainable=True):
     super(Dense, self).__init__(name=name, trainable=trainable)
     who = "Dense"
-    if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-      raise ValueError("%s: units must be a positive int, got %r" % (who,
-                                                                    units))
+    _check_units(units, who)
     self.units = units
     self.activation = _activation(activation, who)
     self.use_bias = use_bias
@@ -247,8 +248,8 @@ class Dense(_Layer):
   def __call__(self, inputs):
     _tf.require_graph_mode("Dense")
     inputs = tf.convert_to_tensor(inputs)
-    last = inputs.get_shape()[-1] if inputs.get_shape().ndims else None
-    last = last if isinstance(last, int) or last is None else last.value
+    last = _tf.dim_value(inputs.get_shape()[-1]) \
+        if inputs.get_shape().ndims else None
     if self.input_dim is not None and last is not None and \
         last != self.input_dim:
       raise ValueError("Dense %r: inputs have last dimension %d, the layer was "

@@ -10,6 +10,7 @@ import numbers
 
 
 from legacy_pipeline._tf import tf, tf1
+from legacy_pipeline.errors import ArgumentError
 
 
 def _join(parts):
@@ -19,6 +20,22 @@ def _join(parts):
 def is_int(value):
   """True for a Python integer that is not a bool."""
   return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_num_unroll(num_unroll, caller):
+  """The one check of num_unroll, run by every public entry point.
+
+  Raises:
+    ArgumentError (a TypeError and a ValueError): not a Python int (bools
+      and tensors included), or not positive.
+  """
+  if not is_int(num_unroll):
+    raise ArgumentError(
+        "%s: Unsupported num_unroll expected int, got: %s (num_unroll must be "
+        "a Python int > 0, the steps per segment)" % (caller, num_unroll))
+  if num_unroll <= 0:
+    raise ArgumentError("%s: num_unroll must be a positive int, got %d" %
+                        (caller, num_unroll))
 
 
 def static_int(value):

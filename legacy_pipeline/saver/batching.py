@@ -13,11 +13,11 @@ import weakref
 from legacy_pipeline.saver import _checks
 from legacy_pipeline.saver import constant_input
 from legacy_pipeline._tf import is_sparse, raw, require_graph_mode, tf, tf1
+from legacy_pipeline.saver import state_saver
 from legacy_pipeline.saver.state_saver import SequenceQueueingStateSaver
 
 # Sparse context values travel as sequences under this prefix.
 _SPARSE_CONTEXT_PREFIX = "_context_in_seq_"
-_KEY_SUFFIX_MAX = 100000000
 
 
 def batch_sequences_with_states(input_key,
@@ -119,6 +119,7 @@ def build(input_key, input_sequences, input_context, input_length,
   _checks.check_dict(input_sequences, "input_sequences", caller)
   _checks.check_dict(input_context, "input_context", caller)
   _checks.check_dict(initial_states, "initial_states", caller)
+  _checks.check_num_unroll(num_unroll, caller)
   if not _checks.is_int(num_threads) or num_threads < 1:
     raise ValueError("%s: num_threads must be a positive int, got %r "
                      "(a QueueRunner needs at least one enqueue op)" %
@@ -143,9 +144,8 @@ def build(input_key, input_sequences, input_context, input_length,
     input_sequences, sparse_keys, sparse_maps = _sparse_to_handles(
         input_sequences)
     if make_keys_unique:
-      suffix = tf1.random_uniform((), minval=0, maxval=_KEY_SUFFIX_MAX,
-                                  dtype=tf.int32, seed=make_keys_unique_seed)
-      input_key = tf.strings.join([input_key, tf.strings.as_string(suffix)])
+      input_key = state_saver.with_unique_suffix(input_key,
+                                                 make_keys_unique_seed)
     saver = SequenceQueueingStateSaver(
         batch_size, num_unroll,
         input_length=input_length,
@@ -280,12 +280,6 @@ def _padding(sequences, num_unroll, key=None):
     (or the largest sparse dense_shape[0] if all are sparse) and the dict of
     padded sequences.
   """
-  if not _checks.is_int(num_unroll):
-    raise ValueError("Unsupported num_unroll expected int, got: %s" %
-                     str(num_unroll))
-  if num_unroll <= 0:
-    raise ValueError("batch_sequences_with_states: num_unroll must be a "
-                     "positive int, got %d" % num_unroll)
   _checks.check_names(sequences.keys(), "sequences")
   if not sequences:
     return 0, {}

@@ -34,6 +34,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 
 from legacy_pipeline._tf import locked, raw, tf, tf1
+from legacy_pipeline.saver import state_saver
 
 # Saver builds its save/restore ops from these; the module path has been the
 # same from TF 1.15 to 2.21.
@@ -162,9 +163,7 @@ class Journal(object):
     def fresh():
       counter, key, fields = self._iterator.get_next()
       if self._make_keys_unique:
-        suffix = tf1.random_uniform((), minval=0, maxval=100000000,
-                                    dtype=tf.int32, seed=self._seed)
-        key = tf.strings.join([key, tf.strings.as_string(suffix)])
+        key = state_saver.with_unique_suffix(key, self._seed)
       record = tf.concat([tf.reshape(tf.io.serialize_tensor(key), [1]),
                           fields], 0)
       write = raw.LookupTableInsertV2(table_handle=self._records,
@@ -234,8 +233,8 @@ class Journal(object):
     """(counters of unfinished rows, their row indices, per-batch op)."""
     if self._rows_cache is None:
       counter = self._batch_counter
-      done = batch.sequence + 1 >= batch.sequence_count
-      keep = tf.reshape(tf.where(tf.logical_not(done)), [-1])
+      done = state_saver.last_segment(batch.sequence, batch.sequence_count)
+      keep = state_saver.unfinished_rows(done)
       kept = tf.gather(counter, keep)
       finished = tf.gather(counter, tf.reshape(tf.where(done), [-1]))
       ops = [raw.LookupTableInsertV2(

@@ -88,6 +88,8 @@ _FILLER_KEY_PREFIX = "~end_of_input~"
 _FAILURE_FILLERS = 2 ** 62
 # Value of the ignored capacity tokens.
 _TOKEN = 1
+# make_keys_unique draws its suffix from [0, KEY_SUFFIX_MAX), as contrib.
+KEY_SUFFIX_MAX = 100000000
 _UNBOUNDED = -1
 
 
@@ -432,12 +434,7 @@ class SequenceQueueingStateSaver(object):
     elif capacity is not None and capacity < batch_size:
       raise ValueError("capacity %d needs to be >= batch_size %d" %
                        (capacity, batch_size))
-    if not _checks.is_int(num_unroll):
-      raise TypeError("%s: num_unroll must be a Python int, got %r" %
-                      (caller, num_unroll))
-    if num_unroll <= 0:
-      raise ValueError("%s: num_unroll must be a positive int, got %d" %
-                       (caller, num_unroll))
+    _checks.check_num_unroll(num_unroll, caller)
     _checks.check_dict(initial_states, "initial_states", caller)
     if not initial_states:
       raise ValueError(
@@ -973,7 +970,7 @@ class SequenceQueueingStateSaver(object):
 
     length, total_length, sequence, count = tf.unstack(
         values[_META], len(_META_FIELDS), axis=1, name="UnpackMeta")
-    done = sequence + 1 >= count
+    done = last_segment(sequence, count)
     finished = tf.reduce_sum(tf.cast(done, tf.int32))
     release = self._token_queue.dequeue_many(finished,
                                              name="ReleaseCapacityTokens")
@@ -1003,7 +1000,7 @@ class SequenceQueueingStateSaver(object):
             (k, values[self._component_index("sequence", k)])
             for k in self._sequences),
         "states": states,
-        "not_done_rows": tf.reshape(tf.where(tf.logical_not(done)), [-1]),
+        "not_done_rows": unfinished_rows(done),
     }
 
 
@@ -1086,6 +1083,26 @@ class _ReenteredScope(object):
     for cm in reversed(self._stack):
       cm.__exit__(*exc)
     return False
+
+
+def with_unique_suffix(key, seed):
+  """make_keys_unique: `key` + a random int in [0, 1e8), contrib's format.
+
+  One draw per run of the op (no separator, as contrib), with op seed `seed`.
+  """
+  suffix = tf1.random_uniform((), minval=0, maxval=KEY_SUFFIX_MAX,
+                              dtype=tf.int32, seed=seed)
+  return tf.strings.join([key, tf.strings.as_string(suffix)])
+
+
+def last_segment(sequence, count):
+  """bool [B]: rows whose segment is their example's last (STOP:) one."""
+  return sequence + 1 >= count
+
+
+def unfinished_rows(done):
+  """int64 [N]: indices of the rows `done` marks False (examples going on)."""
+  return tf.reshape(tf.where(tf.logical_not(done)), [-1])
 
 
 def _run_if(run, ref, build, tensors=()):
