@@ -9,7 +9,6 @@ with TF 1.x cells keep working.  They are plain objects used through
 from __future__ import absolute_import, division, print_function
 
 import collections
-import weakref
 
 from legacy_pipeline import _tf
 from legacy_pipeline._tf import tf, tf1
@@ -83,20 +82,18 @@ class RNNCell(object):
     raise NotImplementedError
 
 
-_NAMES_BY_GRAPH = weakref.WeakKeyDictionary()
-
-
 def unique_scope_name(base):
-  """`base`, or `base_N`, unique among cells built in this variable scope."""
-  graph = tf1.get_default_graph()
-  prefix = tf1.get_variable_scope().name
-  used = _NAMES_BY_GRAPH.setdefault(graph, set())
-  name, n = base, 0
-  while (prefix, name) in used:
-    n += 1
-    name = "%s_%d" % (base, n)
-  used.add((prefix, name))
-  return name
+  """`base`, or `base_N`: the variable scope name TF 1.x layers would take.
+
+  Asks TF's own variable-scope store (a default-named scope, entered without
+  a name scope so no op name is taken), so the rules are TF 1.x's: numbered
+  per parent scope, and counted afresh each time the parent scope is entered
+  again -- a new cell built under ``variable_scope(s, reuse=True)`` finds the
+  variables of the first cell built under ``s``.
+  """
+  with tf1.variable_scope(None, default_name=base,
+                          auxiliary_name_scope=False) as probe:
+    return probe.name.rsplit("/", 1)[-1]
 
 
 def _linear(args, output_size, bias=True, bias_init=None, kernel_init=None,

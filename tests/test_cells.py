@@ -1,0 +1,132 @@
+"""legacy_pipeline.nn.cells: the in-house TF 1.x cells' API and state layouts.
+
+Their math and variable names against TF 1.15's own cells are checked by
+tests/test_checkpoint_compat.py (a TF 1.15 checkpoint restores, outputs agree
+to 1e-5); this module checks what programs rely on around that: sizes, zero
+states, tuple and concatenated state layouts, scope naming and reuse.
+"""
+from __future__ import absolute_import, division, print_function
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from legacy_pipeline.nn import cells
+
+tf1 = tf.compat.v1
+BATCH, DEPTH = 3, 4
+
+
+def _inputs():
+  rng = np.random.RandomState(0)
+  return tf.constant(rng.rand(BATCH, DEPTH).astype(np.float32))
+
+
+def _state(rng, size):
+  return tf.nest.map_structure(
+      lambda n: tf.constant(rng.rand(BATCH, n).astype(np.float32)), size)
+
+
+@pytest.mark.parametrize("make, state_size, output_size", [
+    (lambda: cells.BasicLSTMCell(5), (5, 5), 5),
+    (lambda: cells.LSTMCell(5, num_proj=2, use_peepholes=True), (5, 2), 2),
+    (lambda: cells.GRUCell(5), 5, 5),
+    (lambda: cells.MultiRNNCell([cells.LSTMCell(5), cells.GRUCell(2)]),
+     ((5, 5), 2), 2),
+], ids=["basic_lstm", "lstm_proj_peep", "gru", "multi"])
+def test_sizes_zero_state_and_step_shapes(h, make, state_size, output_size):
+  cell = make()
+  assert tf.nest.flatten(cell.state_size) == tf.nest.flatten(state_size)
+  assert cell.output_size == output_size
+  zero = cell.zero_state(BATCH, tf.float32)
+  out, new = cell(_inputs(), zero)
+  assert out.get_shape().as_list() == [BATCH, output_size]
+  tf.nest.assert_same_structure(new, zero)
+  h.init_variables()
+  values = h.run(tf.nest.flatten(zero))
+  assert all(not v.any() for v in values)
+  assert [v.shape[1] for v in h.run(tf.nest.flatten(new))] == \
+      tf.nest.flatten(state_size)
+
+
+def test_lstm_state_tuple_fields(h):
+  cell = cells.LSTMCell(5, num_proj=2)
+  state = cell.zero_state(BATCH, tf.float32)
+  assert isinstance(state, cells.LSTMStateTuple)
+  assert state.c.get_shape().as_list() == [BATCH, 5]
+  assert state.h.get_shape().as_list() == [BATCH, 2]
+  assert state.dtype == tf.float32
+
+
+@pytest.mark.parametrize("kind", ["basic_lstm", "lstm", "multi"])
+def test_concatenated_state_equals_tuple_state(h, kind):
+  rng = np.random.RandomState(1)
+
+  def make(is_tuple, name):
+    if kind == "basic_lstm":
+      return cells.BasicLSTMCell(5, state_is_tuple=is_tuple, name=name)
+    if kind == "lstm":
+      return cells.LSTMCell(5, num_proj=3, state_is_tuple=is_tuple, name=name)
+    # (As in TF 1.x, a concatenated stack needs concatenated inner states.)
+    return cells.MultiRNNCell(
+        [cells.LSTMCell(5, state_is_tuple=is_tuple, name="a"),
+         cells.GRUCell(2, name="b")], state_is_tuple=is_tuple)
+
+  tuple_cell = make(True, "shared")
+  tuple_state = _state(rng, tuple_cell.state_size)
+  x = _inputs()
+  with tf1.variable_scope("v"):
+    out_t, new_t = tuple_cell(x, tuple_state)
+  flat = tf.concat(tf.nest.flatten(tuple_state), 1)
+  with tf1.variable_scope("v", reuse=True):
+    concat_cell = make(False, "shared")
+    assert concat_cell.state_size == sum(tf.nest.flatten(
+        tuple_cell.state_size))
+    out_c, new_c = concat_cell(x, flat)
+  h.init_variables()
+  a, b, c, d = h.run([out_t, tf.concat(tf.nest.flatten(new_t), 1), out_c,
+                      new_c])
+  np.testing.assert_allclose(a, c, rtol=1e-6)
+  np.testing.assert_allclose(b, d, rtol=1e-6)
+
+
+def test_scope_names_are_unique_and_calls_reuse(h):
+  x = _inputs()
+  first, second = cells.LSTMCell(5), cells.LSTMCell(5)
+  s1 = first.zero_state(BATCH, tf.float32)
+  first(x, s1)
+  second(x, second.zero_state(BATCH, tf.float32))
+  first(x, s1)  # second call: reuses, creates nothing
+  names = sorted(v.op.name for v in tf1.global_variables())
+  assert names == ["lstm_cell/bias", "lstm_cell/kernel", "lstm_cell_1/bias",
+                   "lstm_cell_1/kernel"]
+
+
+def test_lstm_cell_refuses_shards(h):
+  with pytest.raises(ValueError, match="num_unit_shards"):
+    cells.LSTMCell(5, num_unit_shards=2)
+  with pytest.raises(ValueError, match="at least one cell"):
+    cells.MultiRNNCell([])
+
+
+@pytest.mark.parametrize("make", [
+    lambda: cells.LSTMCell(5), lambda: cells.BasicLSTMCell(5),
+    lambda: cells.GRUCell(5),
+    lambda: cells.MultiRNNCell([cells.LSTMCell(5), cells.LSTMCell(5)])],
+    ids=["lstm", "basic_lstm", "gru", "multi"])
+def test_new_cell_in_a_reused_scope_shares_the_variables(h, make):
+  # The TF 1.x pattern of a second (eval) graph built with fresh cells under
+  # variable_scope(s, reuse=True): names restart at the scope's re-entry, as
+  # TF 1.x layers' default names do, so the first cell's variables are found.
+  x = _inputs()
+  with tf1.variable_scope("model"):
+    train_cell = make()
+    out_train, _ = train_cell(x, train_cell.zero_state(BATCH, tf.float32))
+  count = len(tf1.global_variables())
+  with tf1.variable_scope("model", reuse=True):
+    eval_cell = make()
+    out_eval, _ = eval_cell(x, eval_cell.zero_state(BATCH, tf.float32))
+  assert len(tf1.global_variables()) == count
+  h.init_variables()
+  a, b = h.run([out_train, out_eval])
+  np.testing.assert_array_equal(a, b)
