@@ -435,16 +435,7 @@ class SequenceQueueingStateSaver(object):
       raise ValueError("capacity %d needs to be >= batch_size %d" %
                        (capacity, batch_size))
     _checks.check_num_unroll(num_unroll, caller)
-    _checks.check_dict(initial_states, "initial_states", caller)
-    if not initial_states:
-      raise ValueError(
-          "initial_states may not be empty: at least one state variable is "
-          "required to carry split sequences from one segment to the next")
-    for k in initial_states:
-      if not isinstance(k, str):
-        raise TypeError("state name must be a string: %r" % (k,))
-      if ":" in k:
-        raise ValueError("state name may not have a colon: '%s'" % k)
+    _check_initial_states(initial_states, caller)
 
     self._token_queue = tf1.FIFOQueue(
         capacity=_UNBOUNDED if capacity is None else capacity,
@@ -477,76 +468,91 @@ class SequenceQueueingStateSaver(object):
                         key.dtype)
       self._key = key
 
-      first = next(iter(sequences.values()))
-      padded_length = tf.identity(tf.shape(first)[0], name="padded_length")
-      # Run-time messages end with the example's key, so a bad record in a
-      # queue-runner thread is named in the error the Coordinator re-raises.
-      self._padded_length = _checks.check_multiple_of(padded_length,
-                                                      num_unroll, key=key)
-      self._sequences = collections.OrderedDict(
-          (k, _checks.check_dim0(v, self._padded_length,
-                                 "sorted_sequences_%s" % k, key=key))
-          for k, v in sequences.items())
-      length_ok = tf1.Assert(
-          tf.less_equal(length, self._padded_length),
-          ["Input length should be <= than length from sequences:", length,
-           " vs. ", self._padded_length, "; example key:", key])
-      with tf.control_dependencies([length_ok]):
-        self._length = tf.identity(length)
+      self._check_lengths(sequences, length, key, num_unroll)
 
       self._batch_size = batch_size
       self._num_unroll = num_unroll
       self._capacity = capacity
       self._allow_small_batch = bool(allow_small_batch)
-      names = ["__" + n for n, _, _ in _BOOKKEEPING]
-      names += ["__sequence__" + k for k in self._sequences]
-      names += ["__context__" + k for k in self._context]
-      names += ["__state__" + k for k in self._states]
-      self._index = dict((n, i) for i, n in enumerate(names))
-      types = [t for _, t, _ in _BOOKKEEPING]
-      types += [v.dtype for v in self._sequences.values()]
-      types += [v.dtype for v in self._context.values()]
-      types += [v.dtype for v in self._states.values()]
-      shapes = [s for _, _, s in _BOOKKEEPING]
-      shapes += [[num_unroll] + v.get_shape().as_list()[1:]
-                 for v in self._sequences.values()]
-      shapes += [v.get_shape().as_list() for v in self._context.values()]
-      shapes += [v.get_shape().as_list() for v in self._states.values()]
-      self._store = _Store(types, shapes)
-      # A closed queue that nothing is ever enqueued to: dequeuing from it is
-      # how a take reports the end of input (OutOfRangeError) without a cond.
-      self._end_of_input = tf1.FIFOQueue(
-          capacity=1, dtypes=[tf.int32], shapes=[[]],
-          name="end_of_input_no_full_batch_left")
-      self._in_flight = raw.MutableHashTableV2(
-          key_dtype=tf.string, value_dtype=tf.int64, name="keys_in_flight")
-      # How the end of input is delivered (see _build_take and close()):
-      # with a bound on the batch size (a constant batch_size, or capacity),
-      # filler entries wake takes and the store is never closed by a plain
-      # close; without one, the store is closed as contrib did.
-      self._fillers = self._filler_count()
-      if self._fillers:
-        # Admission (storing an example) and close() exclude each other, so
-        # once close() has run every admitted example is wholly stored and
-        # no example is stored after the fillers (see close()).
-        self._admission = tf.CriticalSection(name="admission")
-        # Closed by a cancelling close: takes stop replacing fillers then.
-        self._cancelled = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
-                                        name="cancelled")
-      # The first prefetch failure that is not an end of input, recorded by
-      # the saver's queue runner (report_failure_op): a closed flag queue and
-      # the message; takes check the flag (see _raise_if_failed).
-      self._failed = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
-                                   name="input_failed")
-      self._failure = raw.MutableHashTableV2(
-          key_dtype=tf.int64, value_dtype=tf.string, name="input_failure")
-      self._failure_report = None
+      self._store = self._layout_store()
+      self._build_controls()
     self._prefetch_op = None
     self._next_batch = None
     self._received = None
     # See set_replay.
     self._start_segment = None
     self._journal = None
+
+  def _check_lengths(self, sequences, length, key, num_unroll):
+    """Run-time length checks; sets _padded_length, _sequences, _length.
+
+    Run-time messages end with the example's key, so a bad record in a
+    queue-runner thread is named in the error the Coordinator re-raises.
+    """
+    first = next(iter(sequences.values()))
+    padded_length = tf.identity(tf.shape(first)[0], name="padded_length")
+    self._padded_length = _checks.check_multiple_of(padded_length,
+                                                    num_unroll, key=key)
+    self._sequences = collections.OrderedDict(
+        (k, _checks.check_dim0(v, self._padded_length,
+                               "sorted_sequences_%s" % k, key=key))
+        for k, v in sequences.items())
+    length_ok = tf1.Assert(
+        tf.less_equal(length, self._padded_length),
+        ["Input length should be <= than length from sequences:", length,
+         " vs. ", self._padded_length, "; example key:", key])
+    with tf.control_dependencies([length_ok]):
+      self._length = tf.identity(length)
+
+  def _build_controls(self):
+    """The queues, tables and lock beside the store (see the comments)."""
+    # A closed queue that nothing is ever enqueued to: dequeuing from it is
+    # how a take reports the end of input (OutOfRangeError) without a cond.
+    self._end_of_input = tf1.FIFOQueue(
+        capacity=1, dtypes=[tf.int32], shapes=[[]],
+        name="end_of_input_no_full_batch_left")
+    self._in_flight = raw.MutableHashTableV2(
+        key_dtype=tf.string, value_dtype=tf.int64, name="keys_in_flight")
+    # How the end of input is delivered (see _build_take and close()):
+    # with a bound on the batch size (a constant batch_size, or capacity),
+    # filler entries wake takes and the store is never closed by a plain
+    # close; without one, the store is closed as contrib did.
+    self._fillers = self._filler_count()
+    if self._fillers:
+      # Admission (storing an example) and close() exclude each other, so
+      # once close() has run every admitted example is wholly stored and
+      # no example is stored after the fillers (see close()).
+      self._admission = tf.CriticalSection(name="admission")
+      # Closed by a cancelling close: takes stop replacing fillers then.
+      self._cancelled = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
+                                      name="cancelled")
+    # The first prefetch failure that is not an end of input, recorded by
+    # the saver's queue runner (report_failure_op): a closed flag queue and
+    # the message; takes check the flag (see _raise_if_failed).
+    self._failed = tf1.FIFOQueue(1, dtypes=[tf.int32], shapes=[[]],
+                                 name="input_failed")
+    self._failure = raw.MutableHashTableV2(
+        key_dtype=tf.int64, value_dtype=tf.string, name="input_failure")
+    self._failure_report = None
+
+  def _layout_store(self):
+    """The Barrier: one component per bookkeeping field, sequence, context
+    and state, in that order (names sorted), and their index by name."""
+    names = ["__" + n for n, _, _ in _BOOKKEEPING]
+    names += ["__sequence__" + k for k in self._sequences]
+    names += ["__context__" + k for k in self._context]
+    names += ["__state__" + k for k in self._states]
+    self._index = dict((n, i) for i, n in enumerate(names))
+    types = [t for _, t, _ in _BOOKKEEPING]
+    types += [v.dtype for v in self._sequences.values()]
+    types += [v.dtype for v in self._context.values()]
+    types += [v.dtype for v in self._states.values()]
+    shapes = [s for _, _, s in _BOOKKEEPING]
+    shapes += [[self._num_unroll] + v.get_shape().as_list()[1:]
+               for v in self._sequences.values()]
+    shapes += [v.get_shape().as_list() for v in self._context.values()]
+    shapes += [v.get_shape().as_list() for v in self._states.values()]
+    return _Store(types, shapes)
 
   # -- public properties ----------------------------------------------------
 
@@ -788,24 +794,39 @@ class SequenceQueueingStateSaver(object):
 
   def _build_prefetch(self):
     """All inserts of one example; see the module docstring."""
-    u = self._num_unroll
-    count = tf.math.floordiv(self._padded_length, u)
+    count, steps, stored = self._segments_to_store()
+    keys, stop_key, next_keys = self._segment_keys(count, steps)
+    columns = self._segment_columns(count, steps, stored, next_keys)
+
+    def store():
+      return self._store_example(keys, stop_key, columns)
+
+    if not self._fillers:
+      return store()
+    stored_ok = locked(self._admission,
+                       lambda: tf.identity(store(), name="Admitted"))
+    return tf.group(stored_ok, name="StateSaverPrefetchGroup")
+
+  def _segments_to_store(self):
+    """(count, steps, stored): segments of the example, those stored, and
+    how many (all, or from the replay start segment on)."""
+    count = tf.math.floordiv(self._padded_length, self._num_unroll)
     start = self._start_segment
     if start is None:
-      steps = tf.range(count)
-      stored = count
-    else:
-      # A replayed example (legacy_pipeline.saver.in_flight) stores only its
-      # segments from `start` on.
-      in_range = tf1.Assert(
-          tf.logical_and(start >= 0, start < count),
-          ["Replayed example continues at segment", start, "of", count,
-           "; example key:", self._key], name="CheckStartSegment")
-      with tf.control_dependencies([in_range]):
-        steps = tf.range(start, count)
-      stored = count - start
-    ones = tf.ones(tf.expand_dims(stored, 0), dtype=tf.int32)
-    lengths = tf.minimum(u, tf.maximum(0, self._length - u * steps))
+      return count, tf.range(count), count
+    # A replayed example (legacy_pipeline.saver.in_flight) stores only its
+    # segments from `start` on.
+    in_range = tf1.Assert(
+        tf.logical_and(start >= 0, start < count),
+        ["Replayed example continues at segment", start, "of", count,
+         "; example key:", self._key], name="CheckStartSegment")
+    with tf.control_dependencies([in_range]):
+      steps = tf.range(start, count)
+    return count, steps, count - start
+
+  def _segment_keys(self, count, steps):
+    """(keys, stop_key, next_keys): contrib's "00001_of_00003:<key>" keys of
+    the stored segments, "STOP:<key>", and each segment's successor key."""
     keys = tf.strings.join(
         [tf.strings.as_string(steps, width=5, fill="0"), "_of_",
          tf.strings.as_string(count, width=5, fill="0"), ":", self._key],
@@ -813,7 +834,15 @@ class SequenceQueueingStateSaver(object):
     stop_key = tf.strings.join(["STOP:", self._key], name="StringJoinStop")
     next_keys = tf.concat([keys[1:], tf.expand_dims(stop_key, 0)], 0,
                           name="concat_next_keys")
+    return keys, stop_key, next_keys
 
+  def _segment_columns(self, count, steps, stored, next_keys):
+    """[(component index, value [stored, ...], op name suffix)]: bookkeeping,
+    sequences split into segments, context tiled per segment."""
+    u = self._num_unroll
+    start = self._start_segment
+    ones = tf.ones(tf.expand_dims(stored, 0), dtype=tf.int32)
+    lengths = tf.minimum(u, tf.maximum(0, self._length - u * steps))
     meta = tf.stack([lengths, self._length * ones, steps, count * ones],
                     axis=1, name="PackMeta")
     columns = [(_META, meta, "Meta"), (_NEXT_KEY, next_keys, "NextKey")]
@@ -833,15 +862,34 @@ class SequenceQueueingStateSaver(object):
       tiled.set_shape([None] + v.get_shape().as_list())
       columns.append((self._component_index("context", k), tiled,
                       "Context_%s" % k))
+    return columns
 
-    def store():
-      return self._store_example(keys, stop_key, columns)
+  def _register_key(self, stop_key, deps):
+    """Op entering the example in the registry of keys in flight, after
+    `deps`; fails (InvalidArgumentError naming the key) if it is there.
 
-    if not self._fillers:
-      return store()
-    stored_ok = locked(self._admission,
-                       lambda: tf.identity(store(), name="Admitted"))
-    return tf.group(stored_ok, name="StateSaverPrefetchGroup")
+    A key may be in flight only once (contrib let single-segment duplicates
+    through and failed obscurely on multi-segment ones).  Registered under
+    the example's "STOP:<key>" (its last next_key), so a take can forget
+    finished examples straight from next_key.
+    """
+    with tf.control_dependencies(deps):
+      seen = raw.LookupTableFindV2(table_handle=self._in_flight,
+                                   keys=tf.expand_dims(stop_key, 0),
+                                   default_value=tf.constant(-1, tf.int64))
+    unique = tf1.Assert(
+        tf.less(seen[0], 0),
+        [tf.strings.join(["Duplicate key in flight: '", self._key,
+                          "' is already stored in the state saver (an "
+                          "example with the same key has not finished). Keys "
+                          "must be unique among examples in flight: use "
+                          "make_keys_unique=True or a capacity below the "
+                          "number of distinct examples."])],
+        name="CheckKeyNotInFlight")
+    with tf.control_dependencies([unique]):
+      return raw.LookupTableInsertV2(
+          table_handle=self._in_flight, keys=tf.expand_dims(stop_key, 0),
+          values=tf.constant([1], tf.int64), name="RegisterKey")
 
   def _store_example(self, keys, stop_key, columns):
     """Registers the key, inserts every segment, takes a capacity token.
@@ -861,27 +909,7 @@ class SequenceQueueingStateSaver(object):
       deps.append(self._end_of_input.enqueue_many(
           (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
           name="RefuseAfterClose"))
-    # A key may be in flight only once (contrib let single-segment duplicates
-    # through and failed obscurely on multi-segment ones).
-    # Registered under the example's "STOP:<key>" (its last next_key), so a
-    # take can forget finished examples straight from next_key.
-    with tf.control_dependencies(deps):
-      seen = raw.LookupTableFindV2(table_handle=self._in_flight,
-                                   keys=tf.expand_dims(stop_key, 0),
-                                   default_value=tf.constant(-1, tf.int64))
-    unique = tf1.Assert(
-        tf.less(seen[0], 0),
-        [tf.strings.join(["Duplicate key in flight: '", self._key,
-                          "' is already stored in the state saver (an "
-                          "example with the same key has not finished). Keys "
-                          "must be unique among examples in flight: use "
-                          "make_keys_unique=True or a capacity below the "
-                          "number of distinct examples."])],
-        name="CheckKeyNotInFlight")
-    with tf.control_dependencies([unique]):
-      register = raw.LookupTableInsertV2(
-          table_handle=self._in_flight, keys=tf.expand_dims(stop_key, 0),
-          values=tf.constant([1], tf.int64), name="RegisterKey")
+    register = self._register_key(stop_key, deps)
     with tf.control_dependencies([register]):
       inserts = [self._store.insert_many(i, keys, v, name="BarrierInsert" + n)
                  for i, v, n in columns]
@@ -1146,6 +1174,20 @@ def _dims(leading, static):
   return tf.concat([tf.stack(leading),
                     tf.constant(static, dtype=tf.int32, shape=[len(static)])],
                    0)
+
+
+def _check_initial_states(initial_states, caller):
+  """Refuses initial_states that are not a non-empty dict of plain names."""
+  _checks.check_dict(initial_states, "initial_states", caller)
+  if not initial_states:
+    raise ValueError(
+        "initial_states may not be empty: at least one state variable is "
+        "required to carry split sequences from one segment to the next")
+  for k in initial_states:
+    if not isinstance(k, str):
+      raise TypeError("state name must be a string: %r" % (k,))
+    if ":" in k:
+      raise ValueError("state name may not have a colon: '%s'" % k)
 
 
 def _check_batch_size(batch_size, caller):
