@@ -3,7 +3,9 @@
 ``compat.BACKEND`` says which state saver is used (``"contrib"`` or
 ``"inhouse"``), ``compat.CELLS`` which RNN cells (``"native"`` or
 ``"inhouse"``), ``compat.LAYERS`` which ``tf.layers``/graph-mode ``tf.keras``
-(``"native"`` or ``"inhouse"``); ``compat.describe()`` gives all in one line.
+(``"native"`` or ``"inhouse"``), ``compat.SLIM`` the rest of tf.contrib
+(``"contrib"``, ``"tf_slim"`` or ``"missing"``); ``compat.describe()`` gives
+all in one line.
 The choice is made once, in ``compat._probe`` (see there for
 LEGACY_PIPELINE_BACKEND).
 
@@ -21,14 +23,16 @@ DECISION = _probe.decision()
 BACKEND = DECISION.saver
 CELLS = DECISION.cells
 LAYERS = DECISION.layers
+SLIM = DECISION.slim
 
 
 def describe():
   """One line: TF version, saver backend, cells backend and why."""
   d = DECISION
-  return ("TF %s: state saver=%s, rnn cells=%s, layers/keras=%s "
-          "(requested %s; %s)" % (d.tf_version, d.saver, d.cells, d.layers,
-                                  d.requested, d.reason))
+  return ("TF %s: state saver=%s, rnn cells=%s, layers/keras=%s, "
+          "other contrib=%s (requested %s; %s)" % (
+              d.tf_version, d.saver, d.cells, d.layers, d.slim, d.requested,
+              d.reason))
 
 
 class _RNNCells(object):
@@ -67,5 +71,5 @@ def __getattr__(name):
   raise AttributeError("module 'compat' has no attribute %r" % name)
 
 
-__all__ = ["BACKEND", "CELLS", "DECISION", "LAYERS", "describe", "rnn_cell",
-           "v1_namespace"]
+__all__ = ["BACKEND", "CELLS", "DECISION", "LAYERS", "SLIM", "describe",
+           "rnn_cell", "v1_namespace"]

@@ -4,9 +4,11 @@ On TF 1.x with every native piece chosen it is the real ``tensorflow`` module.
 Elsewhere it is ``tf.compat.v1`` with the pieces TF 1.x code expects laid over
 it, each taken from the branch ``compat._probe`` chose:
 
-* ``tf.VERSION``;
-* ``tf.contrib.training.{batch_sequences_with_states,
-  SequenceQueueingStateSaver, NextQueuedSequenceBatch}``;
+* ``tf.__version__``, ``tf.VERSION``, ``tf.GIT_VERSION``,
+  ``tf.COMPILER_VERSION``, ``tf.GRAPH_DEF_VERSION``;
+* ``tf.contrib``: the state saver, training.HParams, seq2seq.sequence_loss,
+  learn.run_n/run_feeds, and (through tf-slim) slim, layers, metrics,
+  framework and training's loops -- see compat._contrib;
 * ``tf.nn.rnn_cell.{RNNCell, LSTMCell, BasicLSTMCell, GRUCell, MultiRNNCell,
   LSTMStateTuple}``;
 * ``tf.layers.dense`` and a ``tf.keras`` that builds graphs (Keras 2 where
@@ -15,7 +17,9 @@ it, each taken from the branch ``compat._probe`` chose:
 
 Building it on TF 2.x calls ``tf.compat.v1.disable_v2_behavior()`` -- graph
 mode, v1 variables and control flow for the whole process -- because TF 1.x
-code assumes all of that.  Nothing else in the project changes global state.
+code assumes all of that.  Routing to tf-slim also adds two class aliases
+back to TF's ops module (see compat._contrib); nothing else changes global
+state.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -23,6 +27,7 @@ import types
 
 import tensorflow as tf
 
+from compat import _contrib
 from compat import _probe
 from compat import _table
 
@@ -71,20 +76,16 @@ def _keras2_hint(decision):
   return _KERAS2_HINT % ".".join(tf.version.VERSION.split(".")[:2])
 
 
-def _contrib(v1_is_tf1):
-  real = None
-  if v1_is_tf1:
-    real = tf.contrib  # pylint: disable=no-member
+def _contrib_namespace(v1_is_tf1):
+  if not v1_is_tf1:
+    return _contrib.build(Namespace)
+  real = tf.contrib  # pylint: disable=no-member
   training = Namespace(
-      "compat.tf.contrib.training",
-      real.training if real is not None else None,
+      "compat.tf.contrib.training", real.training,
       {n: _table.saver_symbol(n) for n in _table.SAVER},
-      "legacy-pipeline provides only contrib.training's state saver (%s)" %
-      ", ".join(sorted(_table.SAVER)))
-  return Namespace(
-      "compat.tf.contrib", real, {"training": training},
-      "TF %s has no tf.contrib; legacy-pipeline provides tf.contrib.training's "
-      "state saver only" % tf.version.VERSION)
+      "not in TF %s's tf.contrib.training" % tf.version.VERSION)
+  return Namespace("compat.tf.contrib", real, {"training": training},
+                   "not in TF %s's tf.contrib" % tf.version.VERSION)
 
 
 def _nn(decision, v1):
@@ -178,8 +179,12 @@ def build(decision=None):
   v1 = tf.compat.v1
   tf_layers, keras = _layers_and_keras(decision, v1)
   return Namespace("compat.tf", v1, {
+      "__version__": tf.version.VERSION,
       "VERSION": tf.version.VERSION,
-      "contrib": _contrib(is_tf1),
+      "GIT_VERSION": tf.version.GIT_VERSION,
+      "COMPILER_VERSION": tf.version.COMPILER_VERSION,
+      "GRAPH_DEF_VERSION": tf.version.GRAPH_DEF_VERSION,
+      "contrib": _contrib_namespace(is_tf1),
       "nn": _nn(decision, v1),
       "layers": tf_layers,
       "keras": keras,

@@ -1,6 +1,6 @@
 """Decides, once per process, which implementation each fallback uses.
 
-Three choices, all made here and nowhere else:
+Four choices, all made here and nowhere else:
 
 * saver -- ``"contrib"``: TF 1.x's real ``tf.contrib.training``;
   ``"inhouse"``: ``legacy_pipeline``'s state saver.
@@ -10,6 +10,13 @@ Three choices, all made here and nowhere else:
 * layers -- ``"native"``: ``tf.compat.v1.layers.dense`` and a Keras 2
   ``tf.compat.v1.keras`` (both work in graph mode); ``"inhouse"``:
   ``legacy_pipeline.nn.layers`` (``dense``, ``Dense``, ``Sequential``).
+* slim -- the rest of ``tf.contrib`` (slim, layers, metrics, framework,
+  training's HParams and loops, seq2seq, learn): ``"contrib"``: TF 1.x's real
+  modules; ``"tf_slim"``: the maintained ``tf-slim`` package for what it
+  ports (slim, layers, metrics, framework's variables and arg scopes,
+  training loops) and ``legacy_pipeline.contrib`` for the rest;
+  ``"missing"``: as ``tf_slim`` but ``tf-slim`` is not installed, so its
+  names raise AttributeError saying so.
 
 ``LEGACY_PIPELINE_BACKEND=auto|contrib|inhouse`` overrides: ``auto`` (the
 default) prefers contrib and native cells where they exist, ``contrib`` demands
@@ -30,7 +37,8 @@ CHOICES = ("auto", "contrib", "inhouse")
 
 Decision = collections.namedtuple(
     "Decision",
-    ["tf_version", "saver", "cells", "layers", "requested", "reason"])
+    ["tf_version", "saver", "cells", "layers", "slim", "requested",
+     "reason"])
 
 
 def _contrib_available():
@@ -63,6 +71,14 @@ def _graph_mode_keras_available():
   return True, "graph-mode Keras 2 (%s)" % dense_cls.__module__.split(".")[0]
 
 
+def _tf_slim_available():
+  try:
+    importlib.import_module("tf_slim")
+  except ImportError as e:
+    return False, "no tf_slim (%s)" % str(e).split("\n")[0]
+  return True, "tf_slim imports"
+
+
 def decide(environ=None):
   """Makes the choice from the installed TF and the environment.
 
@@ -70,7 +86,7 @@ def decide(environ=None):
     environ: mapping to read LEGACY_PIPELINE_BACKEND from (os.environ if None).
 
   Returns:
-    A Decision(tf_version, saver, cells, layers, requested, reason).
+    A Decision(tf_version, saver, cells, layers, slim, requested, reason).
 
   Raises:
     ValueError: the variable has a value other than auto, contrib, inhouse.
@@ -84,9 +100,11 @@ def decide(environ=None):
   has_contrib, contrib_why = _contrib_available()
   has_cells, cells_why = _native_cells_available()
   has_keras, keras_why = _graph_mode_keras_available()
+  has_slim, slim_why = _tf_slim_available()
+  slim = "tf_slim" if has_slim else "missing"
   if requested == "inhouse":
-    return Decision(tf.version.VERSION, "inhouse", "inhouse", "inhouse",
-                    requested, "%s=inhouse" % ENV_VAR)
+    return Decision(tf.version.VERSION, "inhouse", "inhouse", "inhouse", slim,
+                    requested, "%s=inhouse; %s" % (ENV_VAR, slim_why))
   if requested == "contrib" and not has_contrib:
     raise BackendUnavailableError(
         "%s=contrib but %s: install tensorflow==1.15.5 (Python 3.7) or unset "
@@ -94,8 +112,11 @@ def decide(environ=None):
   saver = "contrib" if has_contrib else "inhouse"
   cells = "native" if has_cells else "inhouse"
   layers = "native" if has_keras else "inhouse"
-  return Decision(tf.version.VERSION, saver, cells, layers, requested,
-                  "%s; %s; %s" % (contrib_why, cells_why, keras_why))
+  if has_contrib:
+    slim, slim_why = "contrib", "tf.contrib imports"
+  return Decision(tf.version.VERSION, saver, cells, layers, slim, requested,
+                  "%s; %s; %s; %s" % (contrib_why, cells_why, keras_why,
+                                      slim_why))
 
 
 _DECISION = []

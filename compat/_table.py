@@ -15,6 +15,19 @@ SAVER = {
                                 "legacy_pipeline"),
 }
 
+# tf.contrib.<module> names that legacy_pipeline.contrib ports (on TF 1.x the
+# real contrib module serves them).
+CONTRIB_INHOUSE = {
+    "training": ("HParams",),
+    "seq2seq": ("sequence_loss",),
+    "learn": ("run_n", "run_feeds", "run_feeds_iter"),
+}
+_CONTRIB_INHOUSE_MODULES = {
+    "training": "legacy_pipeline.contrib.hparams",
+    "seq2seq": "legacy_pipeline.contrib.seq2seq",
+    "learn": "legacy_pipeline.contrib.learn",
+}
+
 CELLS = ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell", "MultiRNNCell",
          "LSTMStateTuple")
 
@@ -24,6 +37,15 @@ def saver_symbol(name):
   preferred, fallback = SAVER[name]
   module = preferred if _probe.decision().saver == "contrib" else fallback
   return getattr(importlib.import_module(module), name)
+
+
+def contrib_symbol(module, name):
+  """tf.contrib.<module>.<name> from the chosen backend (probe's `slim`)."""
+  if _probe.decision().slim == "contrib":
+    return getattr(importlib.import_module("tensorflow.contrib." + module),
+                   name)
+  return getattr(importlib.import_module(_CONTRIB_INHOUSE_MODULES[module]),
+                 name)
 
 
 def cell_symbol(name):

@@ -6,7 +6,7 @@ and the imports form no cycle.  Layers, bottom up:
 
   0  legacy_pipeline.errors
   1  legacy_pipeline._tf
-  2  legacy_pipeline.saver.*  |  legacy_pipeline.nn.*   (never each other)
+  2  legacy_pipeline.saver.* | .nn.* | .contrib.*   (never each other)
   3  legacy_pipeline.training.*, legacy_pipeline.stress
   4  legacy_pipeline (the flat public API), legacy_pipeline.train
   5  compat.*
@@ -78,7 +78,7 @@ def _layer(module):
     return 0
   if module == "legacy_pipeline._tf":
     return 1
-  if re.match(r"legacy_pipeline\.(saver|nn)(\.|$)", module):
+  if re.match(r"legacy_pipeline\.(saver|nn|contrib)(\.|$)", module):
     return 2
   if re.match(r"legacy_pipeline\.training(\.|$)", module) or \
       module == "legacy_pipeline.stress":
@@ -93,7 +93,8 @@ def _layer(module):
 
 def _package(module):
   """The sub-package a module belongs to, for same-package imports."""
-  m = re.match(r"(legacy_pipeline\.(saver|nn|training)|compat)(\.|$)", module)
+  m = re.match(r"(legacy_pipeline\.(saver|nn|contrib|training)|compat)(\.|$)",
+               module)
   return m.group(1) if m else None
 
 

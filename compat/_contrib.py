@@ -1,0 +1,183 @@
+"""``tf.contrib`` of the TF 1.x namespace, on TF builds without it.
+
+Each sub-module is routed by the probe's ``slim`` choice (compat._probe):
+tf-slim (the maintained port of contrib.slim and friends) for ``slim``,
+``layers``, ``metrics``, ``framework`` and training's loops and hooks;
+``legacy_pipeline`` for the state saver, ``training.HParams``,
+``seq2seq.sequence_loss`` and ``learn.run_n``/``run_feeds``.  Any other name
+raises AttributeError naming the TF 1.x module, what TF 2.x offers instead,
+and that this project does not provide it.
+"""
+from __future__ import absolute_import, division, print_function
+
+import importlib
+
+import tensorflow as tf
+
+from compat import _probe
+from compat import _table
+
+# What TF 2.x offers for the contrib modules this project does not provide.
+_ELSEWHERE = {
+    "rnn": "tf.compat.v1.nn.rnn_cell (TF <= 2.15, or tf_keras with "
+           "TF_USE_LEGACY_KERAS=1) or tf.keras.layers.RNN/LSTM/GRU",
+    "cudnn_rnn": "tf.keras.layers.LSTM/GRU (cuDNN kernels on GPU)",
+    "keras": "tf.compat.v1.keras (Keras 2) or tf.keras",
+    "data": "tf.data and tf.data.experimental",
+    "lookup": "tf.lookup",
+    "distributions": "tensorflow_probability.distributions",
+    "estimator": "tf.compat.v1.estimator (TF <= 2.15)",
+    "tpu": "tf.distribute.TPUStrategy",
+    "summary": "tf.summary or tf.compat.v1.summary",
+    "image": "tf.image or tensorflow_addons.image",
+    "crf": "tensorflow_addons.text.crf",
+    "opt": "tf.compat.v1.train optimizers or tf.keras.optimizers",
+    "losses": "tf.compat.v1.losses",
+    "signal": "tf.signal",
+    "quantize": "tensorflow_model_optimization",
+    "tensorboard": "tf.summary",
+    "predictor": "tf.saved_model",
+    "tensor_forest": "tensorflow_decision_forests",
+    "timeseries": "nothing built in (tf.keras models)",
+}
+
+# Names of contrib.training that tf-slim provides (from its training and
+# evaluation modules).
+_SLIM_TRAINING = {
+    "train": "training", "create_train_op": "training",
+    "add_gradients_summaries": "training", "clip_gradient_norms": "training",
+    "clip_gradient_norms_fn": "training", "multiply_gradients": "training",
+    "evaluate_repeatedly": "evaluation", "evaluate_once": "evaluation",
+    "StopAfterNEvalsHook": "evaluation", "SummaryAtEndHook": "evaluation",
+    "checkpoints_iterator": "evaluation",
+    "wait_for_new_checkpoint": "evaluation",
+    "get_or_create_eval_step": "evaluation",
+}
+
+
+def _hint_missing_slim():
+  return ("it comes from the tf-slim package, which is not installed: pip "
+          "install tf-slim")
+
+
+class _Missing(object):
+  """Stands for a name whose provider is not installed: fails on use."""
+
+  def __init__(self, what, why):
+    self._what, self._why = what, why
+
+  def __getattr__(self, attr):
+    raise AttributeError("%s.%s is not available here: %s" %
+                         (self._what, attr, self._why))
+
+  def __call__(self, *args, **kwargs):
+    raise AttributeError("%s is not available here: %s" % (self._what,
+                                                           self._why))
+
+
+def _restore_tensor_aliases():
+  """Gives tf-slim back ``ops.Tensor`` and ``ops.IndexedSlices``.
+
+  tf-slim 1.1 (its latest release) refers to both classes through
+  ``tensorflow.python.framework.ops`` (optimize_loss, gradient clipping and
+  multiplication, constant_value behind dropout's and batch_norm's
+  is_training, rev_block); TF moved them to their own modules and newer
+  releases no longer re-export them there, so those functions fail with
+  AttributeError.  This adds the old aliases -- the same classes TF itself
+  exported there before -- when they are missing; nothing else changes.
+  """
+  from tensorflow.python.framework import ops  # pylint: disable=g-direct-tensorflow-import,g-import-not-at-top
+  for name, cls in (("Tensor", tf.Tensor), ("IndexedSlices",
+                                            tf.IndexedSlices)):
+    if not hasattr(ops, name):
+      setattr(ops, name, cls)
+
+
+def _slim_module(path):
+  """tf_slim's module `path` (``""``: the package), or None if missing."""
+  if _probe.decision().slim != "tf_slim":
+    return None
+  _restore_tensor_aliases()
+  module = importlib.import_module("tf_slim")
+  for part in path.split(".") if path else []:
+    module = getattr(module, part)  # tf_slim's own attribute (its re-export)
+  return module
+
+
+def build(namespace_cls):
+  """The ``tf.contrib`` Namespace for a TF without tf.contrib.
+
+  Args:
+    namespace_cls: compat._namespace.Namespace.
+
+  Returns:
+    A Namespace whose attributes are the sub-modules described above.
+  """
+  version = tf.version.VERSION
+  slim = _slim_module("")
+
+  def via_slim(name, base):
+    if base is None:
+      return _Missing("compat.tf.contrib.%s" % name, _hint_missing_slim())
+    return namespace_cls("compat.tf.contrib.%s" % name, base, {},
+                         "tf-slim's %s has no such name" % name)
+
+  training_names = {n: _table.saver_symbol(n) for n in _table.SAVER}
+  training_names.update(
+      {n: _table.contrib_symbol("training", n) for n in _table.CONTRIB_INHOUSE[
+          "training"]})
+  for name, module in _SLIM_TRAINING.items():
+    base = _slim_module(module)
+    training_names[name] = getattr(base, name) if base is not None else \
+        _Missing("compat.tf.contrib.training.%s" % name, _hint_missing_slim())
+  subs = {
+      "training": namespace_cls(
+          "compat.tf.contrib.training", None, training_names,
+          "legacy-pipeline provides contrib.training's state saver, HParams "
+          "and (through tf-slim) its training and evaluation loops"),
+      "framework": namespace_cls(
+          "compat.tf.contrib.framework", slim, {
+              "nest": tf.nest,
+              "get_or_create_global_step":
+                  tf.compat.v1.train.get_or_create_global_step,
+              "create_global_step": tf.compat.v1.train.create_global_step,
+              "get_global_step": tf.compat.v1.train.get_global_step,
+          }, "its variables and arg scopes come from tf-slim: %s" %
+          _hint_missing_slim() if slim is None else
+          "neither tf.compat.v1.train nor tf-slim has it"),
+      "layers": via_slim("layers", slim),
+      "metrics": via_slim("metrics", _slim_module("metrics")),
+      "slim": via_slim("slim", slim),
+  }
+  for module, names in _table.CONTRIB_INHOUSE.items():
+    if module == "training":
+      continue
+    subs[module] = namespace_cls(
+        "compat.tf.contrib.%s" % module, None,
+        {n: _table.contrib_symbol(module, n) for n in names},
+        "legacy-pipeline provides contrib.%s's %s only" % (
+            module, ", ".join(sorted(names))))
+  hint = ("TF %s has no tf.contrib; legacy-pipeline provides %s" % (
+      version, ", ".join("contrib.%s" % n for n in sorted(subs))))
+  return _Contrib("compat.tf.contrib", subs, hint)
+
+
+class _Contrib(object):
+  """tf.contrib: the provided sub-modules, and a clear error for the rest."""
+
+  def __init__(self, name, subs, hint):
+    self.__name__ = name
+    self.__dict__.update(subs)
+    self._hint = hint
+
+  def __getattr__(self, attr):
+    if attr.startswith("__"):
+      raise AttributeError(attr)
+    elsewhere = _ELSEWHERE.get(attr)
+    raise AttributeError(
+        "tf.contrib.%s is not provided by legacy-pipeline (%s)%s" % (
+            attr, self._hint,
+            "; TF 2.x offers %s" % elsewhere if elsewhere else ""))
+
+  def __dir__(self):
+    return sorted(k for k in self.__dict__ if not k.startswith("_"))

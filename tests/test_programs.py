@@ -1,0 +1,95 @@
+"""TF 1.x programs from tests/programs/, run as users run them.
+
+Each program is plain TF 1.x source (``import tensorflow as tf``, tf.contrib).
+On TF 1.x it runs as it is; elsewhere with the one-line import swap
+(``from compat import tf``).  Its printed results must match the TF 1.15
+reference recorded in tests/fixtures/ (the program run as-is under TF 1.15.5
+with the real tf.contrib).  To re-record on TF 1.15:
+``python tests/programs/<name>.py > tests/fixtures/<name>_tf115.json``.
+"""
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TF1 = tf.version.VERSION.startswith("1.")
+
+
+def _run(name, tmp_path, args=()):
+  source = os.path.join(HERE, "programs", name + ".py")
+  if not TF1:
+    text = open(source).read()
+    assert "\nimport tensorflow as tf\n" in text
+    swapped = tmp_path / (name + ".py")
+    swapped.write_text(text.replace("\nimport tensorflow as tf\n",
+                                    "\nfrom compat import tf\n"))
+    source = str(swapped)
+  env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+      [ROOT] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+                if p]))
+  proc = subprocess.run([sys.executable, source] + list(args), env=env,
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        timeout=300)
+  assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+  return json.loads(proc.stdout.decode().strip().splitlines()[-1])
+
+
+def _close(got, want, path="result"):
+  if isinstance(want, dict):
+    assert sorted(got) == sorted(want), path
+    for k in want:
+      _close(got[k], want[k], "%s.%s" % (path, k))
+  elif isinstance(want, list) and want and isinstance(want[0], (list, float)):
+    np.testing.assert_allclose(np.asarray(got, np.float64),
+                               np.asarray(want, np.float64), rtol=1e-5,
+                               atol=1e-6, err_msg=path)
+  elif isinstance(want, float):
+    assert abs(got - want) <= 1e-6 + 1e-5 * abs(want), (path, got, want)
+  else:
+    assert got == want, (path, got, want)
+
+
+@pytest.mark.parametrize("name", ["contrib_basics"])
+def test_program_matches_its_tf115_reference(name, tmp_path):
+  want = json.load(open(os.path.join(HERE, "fixtures", name + "_tf115.json")))
+  _close(_run(name, tmp_path), want)
+
+
+def test_contrib_names_not_provided_say_so(tmp_path):
+  if TF1:
+    pytest.skip("TF 1.x: the real tf.contrib answers")
+  script = tmp_path / "probe.py"
+  script.write_text(u"""
+import json
+from compat import tf
+out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
+for path in ("rnn", "cudnn_rnn", "nonexistent", "seq2seq.BeamSearchDecoder"):
+  obj = tf.contrib
+  try:
+    for part in path.split("."):
+      obj = getattr(obj, part)
+    out[path] = "found"
+  except AttributeError as e:
+    out[path] = str(e)
+print(json.dumps(out))
+""")
+  env = dict(os.environ, PYTHONPATH=ROOT)
+  out = json.loads(subprocess.check_output(
+      [sys.executable, str(script)], env=env, timeout=300).decode().strip()
+                   .splitlines()[-1])
+  assert out["version"] == [tf.version.VERSION, tf.version.VERSION, True]
+  assert "tf.contrib.rnn is not provided by legacy-pipeline" in out["rnn"]
+  assert "TF 2.x offers tf.compat.v1.nn.rnn_cell" in out["rnn"]
+  assert "tf.keras.layers.LSTM" in out["cudnn_rnn"]
+  assert "not provided" in out["nonexistent"] and \
+      "offers" not in out["nonexistent"]
+  assert "provides contrib.seq2seq's sequence_loss only" in \
+      out["seq2seq.BeamSearchDecoder"]
