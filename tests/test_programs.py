@@ -93,3 +93,38 @@ print(json.dumps(out))
       "offers" not in out["nonexistent"]
   assert "provides contrib.seq2seq's sequence_loss only" in \
       out["seq2seq.BeamSearchDecoder"]
+
+
+def test_without_tf_slim_its_names_say_how_to_get_them():
+  if TF1:
+    pytest.skip("TF 1.x: the real tf.contrib answers")
+  code = u"""
+import sys, json
+sys.modules["tf_slim"] = None  # as if tf-slim were not installed
+import compat
+from compat import tf
+out = {"slim": compat.SLIM, "hparams": tf.contrib.training.HParams(a=1).a}
+for path in ("layers.fully_connected", "training.train", "slim.learning",
+             "framework.arg_scope", "metrics.streaming_accuracy"):
+  obj = tf.contrib
+  try:
+    for part in path.split("."):
+      obj = getattr(obj, part)
+    obj()
+    out[path] = "found"
+  except AttributeError as e:
+    out[path] = str(e)
+  except TypeError:
+    out[path] = "callable"
+out["global_step"] = tf.contrib.framework.get_or_create_global_step().name
+print(json.dumps(out))
+"""
+  env = dict(os.environ, PYTHONPATH=ROOT)
+  out = json.loads(subprocess.check_output(
+      [sys.executable, "-c", code], env=env, timeout=300).decode().strip()
+                   .splitlines()[-1])
+  assert out["slim"] == "missing" and out["hparams"] == 1
+  assert out["global_step"] == "global_step:0"
+  for path in ("layers.fully_connected", "training.train", "slim.learning",
+               "framework.arg_scope", "metrics.streaming_accuracy"):
+    assert "pip install tf-slim" in out[path], (path, out[path])
