@@ -145,12 +145,18 @@ def build(namespace_cls):
           }, "its variables and arg scopes come from tf-slim: %s" %
           _hint_missing_slim() if slim is None else
           "neither tf.compat.v1.train nor tf-slim has it"),
-      "layers": via_slim("layers", slim),
+      "layers": namespace_cls(
+          "compat.tf.contrib.layers", slim,
+          {n: _table.contrib_symbol("layers", n)
+           for n in _table.CONTRIB_INHOUSE["layers"]},
+          "the rest of contrib.layers comes from tf-slim: %s" %
+          _hint_missing_slim() if slim is None else
+          "tf-slim has no such name"),
       "metrics": via_slim("metrics", _slim_module("metrics")),
       "slim": via_slim("slim", slim),
   }
   for module, names in _table.CONTRIB_INHOUSE.items():
-    if module == "training":
+    if module in subs:
       continue
     subs[module] = namespace_cls(
         "compat.tf.contrib.%s" % module, None,

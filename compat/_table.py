@@ -21,11 +21,13 @@ CONTRIB_INHOUSE = {
     "training": ("HParams",),
     "seq2seq": ("sequence_loss",),
     "learn": ("run_n", "run_feeds", "run_feeds_iter"),
+    "layers": ("embed_sequence",),
 }
 _CONTRIB_INHOUSE_MODULES = {
     "training": "legacy_pipeline.contrib.hparams",
     "seq2seq": "legacy_pipeline.contrib.seq2seq",
     "learn": "legacy_pipeline.contrib.learn",
+    "layers": "legacy_pipeline.contrib.layers",
 }
 
 CELLS = ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell", "MultiRNNCell",

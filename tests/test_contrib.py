@@ -254,3 +254,31 @@ def test_run_n_and_run_feeds(tmp_path, impl):
     with pytest.raises(ValueError, match="feed_dicts is invalid"):
       lib.run_feeds(outputs, [])
   assert impl == "inhouse" or HAS_CONTRIB
+
+
+# -- embed_sequence ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("unique", [False, True])
+@pytest.mark.parametrize("impl", ["inhouse", pytest.param(
+    "contrib", marks=needs_contrib)])
+def test_embed_sequence(h, impl, unique):
+  from legacy_pipeline.contrib import layers  # pylint: disable=g-import-not-at-top
+  fn = layers.embed_sequence if impl == "inhouse" else \
+      _real("layers").embed_sequence
+  table = np.arange(12, dtype=np.float32).reshape(6, 2)
+  ids = tf.constant([[1, 5, 1], [0, 0, 3]])
+  out = fn(ids, vocab_size=6, embed_dim=2, unique=unique,
+           initializer=tf.constant_initializer(table),
+           regularizer=lambda w: tf.reduce_sum(w) * 0.0)
+  again = fn(ids, unique=unique, scope="EmbedSequence", reuse=True)
+  assert out.get_shape().as_list() == [2, 3, 2]
+  assert [v.op.name for v in tf1.get_collection(
+      tf1.GraphKeys.MODEL_VARIABLES)] == ["EmbedSequence/embeddings"]
+  assert len(tf1.get_collection(tf1.GraphKeys.REGULARIZATION_LOSSES)) == 1
+  h.init_variables()
+  a, b = h.run([out, again])
+  np.testing.assert_array_equal(a, table[np.array([[1, 5, 1], [0, 0, 3]])])
+  np.testing.assert_array_equal(a, b)
+  with pytest.raises(ValueError, match="Must specify vocab size"):
+    fn(ids, vocab_size=6)
