@@ -4,7 +4,10 @@ Each sub-module is routed by the probe's ``slim`` choice (compat._probe):
 tf-slim (the maintained port of contrib.slim and friends) for ``slim``,
 ``layers``, ``metrics``, ``framework`` and training's loops and hooks;
 ``legacy_pipeline`` for the state saver, ``training.HParams``,
-``seq2seq.sequence_loss`` and ``learn.run_n``/``run_feeds``.  Any other name
+``seq2seq.sequence_loss``, ``learn.run_n``/``run_feeds``,
+``layers.embed_sequence``; ``rnn`` takes the cells the probe chose (native or
+``legacy_pipeline.nn``), the contrib-only wrappers from ``legacy_pipeline.nn``
+and the static RNN functions from ``tf.compat.v1.nn``.  Any other name
 raises AttributeError naming the TF 1.x module, what TF 2.x offers instead,
 and that this project does not provide it.
 """
@@ -19,8 +22,6 @@ from compat import _table
 
 # What TF 2.x offers for the contrib modules this project does not provide.
 _ELSEWHERE = {
-    "rnn": "tf.compat.v1.nn.rnn_cell (TF <= 2.15, or tf_keras with "
-           "TF_USE_LEGACY_KERAS=1) or tf.keras.layers.RNN/LSTM/GRU",
     "cudnn_rnn": "tf.keras.layers.LSTM/GRU (cuDNN kernels on GPU)",
     "keras": "tf.compat.v1.keras (Keras 2) or tf.keras",
     "data": "tf.data and tf.data.experimental",
@@ -154,6 +155,12 @@ def build(namespace_cls):
           "tf-slim has no such name"),
       "metrics": via_slim("metrics", _slim_module("metrics")),
       "slim": via_slim("slim", slim),
+      "rnn": namespace_cls("compat.tf.contrib.rnn", None, _rnn_names(), (
+          "legacy-pipeline provides contrib.rnn's %s; not yet the other "
+          "contrib cells (LSTMBlockCell, LayerNormBasicLSTMCell, "
+          "GRUBlockCellV2, AttentionCellWrapper, ...): on TF <= 2.15 or "
+          "with tf_keras, tf.compat.v1.nn.rnn_cell covers the core ones" %
+          ", ".join(sorted(_rnn_names())))),
   }
   for module, names in _table.CONTRIB_INHOUSE.items():
     if module in subs:
@@ -166,6 +173,16 @@ def build(namespace_cls):
   hint = ("TF %s has no tf.contrib; legacy-pipeline provides %s" % (
       version, ", ".join("contrib.%s" % n for n in sorted(subs))))
   return _Contrib("compat.tf.contrib", subs, hint)
+
+
+def _rnn_names():
+  """tf.contrib.rnn's names this project provides, from their backends."""
+  names = {n: _table.cell_symbol(n) for n in _table.CELLS}
+  names.update({n: _table.inhouse_nn_symbol(n)
+                for n in _table.CONTRIB_RNN_INHOUSE})
+  names.update({n: getattr(tf.compat.v1.nn, n)
+                for n in _table.CONTRIB_RNN_FROM_NN})
+  return names
 
 
 class _Contrib(object):

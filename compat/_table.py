@@ -30,8 +30,17 @@ _CONTRIB_INHOUSE_MODULES = {
     "layers": "legacy_pipeline.contrib.layers",
 }
 
+# tf.nn.rnn_cell names (TF 1.x's own module; on TF 2.x tf.compat.v1's with a
+# Keras 2, else legacy_pipeline.nn's).
 CELLS = ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell", "MultiRNNCell",
-         "LSTMStateTuple")
+         "LSTMStateTuple", "BasicRNNCell", "DropoutWrapper", "ResidualWrapper",
+         "DeviceWrapper")
+# tf.contrib.rnn's own names (beyond CELLS) that legacy_pipeline.nn provides
+# on TF 2.x, and the tf.compat.v1.nn functions it re-exports.
+CONTRIB_RNN_INHOUSE = ("OutputProjectionWrapper", "InputProjectionWrapper")
+CONTRIB_RNN_FROM_NN = ("static_rnn", "static_bidirectional_rnn",
+                       "static_state_saving_rnn")
+_NN_MODULES = ("legacy_pipeline.nn.cells", "legacy_pipeline.nn.wrappers")
 
 
 def saver_symbol(name):
@@ -52,10 +61,19 @@ def contrib_symbol(module, name):
 
 def cell_symbol(name):
   """The RNN cell class `name` from the chosen cells backend."""
-  if _probe.decision().cells == "native":
+  if _probe.decision().cells == "native" and name in CELLS:
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     return getattr(tf.compat.v1.nn.rnn_cell, name)
-  return getattr(importlib.import_module("legacy_pipeline"), name)
+  return inhouse_nn_symbol(name)
+
+
+def inhouse_nn_symbol(name):
+  """legacy_pipeline.nn's class `name` (cells or wrappers)."""
+  for module in _NN_MODULES:
+    found = getattr(importlib.import_module(module), name, None)
+    if found is not None:
+      return found
+  raise AttributeError("legacy_pipeline.nn has no %s" % name)
 
 
 def dense_symbol():

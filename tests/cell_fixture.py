@@ -28,7 +28,29 @@ CONFIGS = {
     "gru": lambda rc: rc.GRUCell(6),
     "multi": lambda rc: rc.MultiRNNCell(
         [rc.LSTMCell(5), rc.LSTMCell(4, use_peepholes=True), rc.GRUCell(3)]),
+    "basic_rnn": lambda rc: rc.BasicRNNCell(5),
+    "wrappers": lambda rc: rc.MultiRNNCell([
+        rc.ResidualWrapper(rc.BasicRNNCell(DEPTH)),
+        rc.DeviceWrapper(rc.LSTMCell(5), "/cpu:0"),
+        rc.DropoutWrapper(rc.GRUCell(3), input_keep_prob=1.0,
+                          output_keep_prob=1.0)]),
+    "projections": lambda rc: rc.OutputProjectionWrapper(
+        rc.InputProjectionWrapper(rc.LSTMCell(5), 6), 3),
+    "dropout": lambda rc: rc.DropoutWrapper(
+        rc.LSTMCell(5), input_keep_prob=0.8, output_keep_prob=0.7,
+        state_keep_prob=0.6, seed=11),
+    "dropout_variational": lambda rc: rc.DropoutWrapper(
+        rc.BasicLSTMCell(5), input_keep_prob=0.9, output_keep_prob=0.6,
+        state_keep_prob=0.8, variational_recurrent=True, input_size=DEPTH,
+        dtype=_float32(), seed=5),
 }
+# Graph-level seed of the fixture's graph (seeded dropout needs the same).
+GRAPH_SEED = 1234
+
+
+def _float32():
+  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  return tf.float32
 DENSE_UNITS = 2
 
 
@@ -86,11 +108,12 @@ def main(argv):
   v1 = tf.compat.v1
   expected = {}
   with tf.Graph().as_default():
-    v1.set_random_seed(1234)
+    v1.set_random_seed(GRAPH_SEED)
     rng = np.random.RandomState(7)
     all_fetches = {}
     for name in sorted(CONFIGS):
-      fetches, inputs, init = build(v1, v1.nn.rnn_cell, v1.layers.dense, name,
+      # tf.contrib.rnn: TF 1.15's tf.nn.rnn_cell classes and the contrib ones.
+      fetches, inputs, init = build(v1, tf.contrib.rnn, v1.layers.dense, name,
                                     rng)
       all_fetches[name] = fetches
       expected[name + "/inputs"] = inputs

@@ -130,3 +130,61 @@ def test_new_cell_in_a_reused_scope_shares_the_variables(h, make):
   h.init_variables()
   a, b = h.run([out_train, out_eval])
   np.testing.assert_array_equal(a, b)
+
+
+# -- wrappers (legacy_pipeline.nn.wrappers) ------------------------------------
+
+from legacy_pipeline.nn import wrappers  # noqa: E402
+
+
+def test_dropout_wrapper_argument_errors(h):
+  with pytest.raises(ValueError, match="output_keep_prob must be between"):
+    wrappers.DropoutWrapper(cells.LSTMCell(3), output_keep_prob=1.5)
+  with pytest.raises(TypeError, match="dtype must be provided"):
+    wrappers.DropoutWrapper(cells.LSTMCell(3), output_keep_prob=0.5,
+                            variational_recurrent=True)
+  with pytest.raises(ValueError, match="input_size"):
+    wrappers.DropoutWrapper(cells.LSTMCell(3), input_keep_prob=0.5,
+                            variational_recurrent=True, dtype=tf.float32)
+
+
+def test_dropout_wrapper_keeps_the_lstm_memory_and_scales_the_rest(h):
+  cell = wrappers.DropoutWrapper(cells.LSTMCell(64), state_keep_prob=0.5,
+                                 output_keep_prob=0.5, seed=1)
+  state = cell.zero_state(BATCH, tf.float32)
+  out, new = cell(_inputs(), state)
+  plain = cells.LSTMCell(64, name="lstm_cell")
+  with tf1.variable_scope("", reuse=True):
+    ref_out, ref_new = plain(_inputs(), state)
+  h.init_variables()
+  o, c, hh, ro, rc, rh = h.run([out, new.c, new.h, ref_out, ref_new.c,
+                                ref_new.h])
+  np.testing.assert_allclose(c, rc, rtol=1e-6)  # c is never dropped
+  for got, ref in ((o, ro), (hh, rh)):
+    kept = got != 0
+    assert 0.2 < kept.mean() < 0.8  # about half dropped
+    np.testing.assert_allclose(got[kept], 2 * ref[kept], rtol=1e-5)
+
+
+def test_residual_device_and_projection_wrappers(h):
+  x = _inputs()
+  res = wrappers.ResidualWrapper(cells.BasicRNNCell(DEPTH))
+  out, _ = res(x, res.zero_state(BATCH, tf.float32))
+  dev = wrappers.DeviceWrapper(cells.GRUCell(2), "/cpu:0")
+  dout, _ = dev(x, dev.zero_state(BATCH, tf.float32))
+  assert "CPU:0" in dout.device.upper()
+  proj = wrappers.OutputProjectionWrapper(
+      wrappers.InputProjectionWrapper(cells.LSTMCell(5), 6), 3)
+  assert proj.output_size == 3 and proj.state_size == (5, 5)
+  pout, _ = proj(x, proj.zero_state(BATCH, tf.float32))
+  assert pout.get_shape().as_list() == [BATCH, 3]
+  h.init_variables()
+  inner = [v for v in tf1.global_variables() if "basic_rnn_cell" in v.name]
+  a, xs, k, b = h.run([out, x] + inner)
+  np.testing.assert_allclose(a, xs + np.tanh(xs.dot(k[:DEPTH]) + b),
+                             rtol=1e-5, atol=1e-6)
+  with pytest.raises(ValueError, match="output_size must be > 0"):
+    wrappers.OutputProjectionWrapper(cells.LSTMCell(5), 0)
+  wide = wrappers.ResidualWrapper(cells.BasicRNNCell(DEPTH + 1))
+  with pytest.raises(ValueError):
+    wide(x, wide.zero_state(BATCH, tf.float32))

@@ -147,8 +147,10 @@ with tf.Graph().as_default():
     v2, v3 = sess.run([model(tf.ones([2, 4])), y3])
     out["keras_rank3_shape"] = list(v3.shape)
     out["keras_rank3_same_math"] = bool(abs(v3[0] - v2).max() < 1e-6)
+from legacy_pipeline.nn import wrappers
+out["dropout_inhouse"] = tf.nn.rnn_cell.DropoutWrapper is wrappers.DropoutWrapper
 try:
-  tf.nn.rnn_cell.DropoutWrapper
+  tf.nn.rnn_cell.NoSuchCell
   out["missing"] = None
 except AttributeError as e:
   out["missing"] = str(e)
@@ -181,9 +183,9 @@ def test_tf1_namespace_in_a_fresh_process(backend):
   assert r["dense_inhouse"] == r["keras_inhouse"] == (d.layers == "inhouse")
   assert r["keras_graph_value_shape"] == [2, 1]
   assert r["keras_rank3_shape"] == [5, 2, 1] and r["keras_rank3_same_math"]
+  assert r["dropout_inhouse"] == (d.cells == "inhouse")
+  assert "NoSuchCell" in r["missing"]
   if d.cells == "inhouse":
-    assert "DropoutWrapper is not available here" in r["missing"]
+    assert "NoSuchCell is not available here" in r["missing"]
     assert ("pip install 'tf_keras" in r["missing"] or
             "unset it" in r["missing"])
-  else:
-    assert r["missing"] is None

@@ -71,7 +71,8 @@ def test_contrib_names_not_provided_say_so(tmp_path):
 import json
 from compat import tf
 out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
-for path in ("rnn", "cudnn_rnn", "nonexistent", "seq2seq.BeamSearchDecoder"):
+for path in ("rnn.LSTMBlockCell", "cudnn_rnn", "nonexistent",
+             "seq2seq.BeamSearchDecoder", "rnn.OutputProjectionWrapper"):
   obj = tf.contrib
   try:
     for part in path.split("."):
@@ -86,9 +87,12 @@ print(json.dumps(out))
       [sys.executable, str(script)], env=env, timeout=300).decode().strip()
                    .splitlines()[-1])
   assert out["version"] == [tf.version.VERSION, tf.version.VERSION, True]
-  assert "tf.contrib.rnn is not provided by legacy-pipeline" in out["rnn"]
-  assert "TF 2.x offers tf.compat.v1.nn.rnn_cell" in out["rnn"]
-  assert "tf.keras.layers.LSTM" in out["cudnn_rnn"]
+  assert "not yet the other contrib cells (LSTMBlockCell" in \
+      out["rnn.LSTMBlockCell"]
+  assert out["rnn.OutputProjectionWrapper"] == "found"
+  assert "tf.contrib.cudnn_rnn is not provided by legacy-pipeline" in \
+      out["cudnn_rnn"]
+  assert "TF 2.x offers tf.keras.layers.LSTM" in out["cudnn_rnn"]
   assert "not provided" in out["nonexistent"] and \
       "offers" not in out["nonexistent"]
   assert "provides contrib.seq2seq's sequence_loss only" in \

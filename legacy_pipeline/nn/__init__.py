@@ -1,7 +1,8 @@
 """TF 1.x network pieces for TF builds that lack them: cells and layers.
 
-``cells`` (RNNCell, BasicLSTMCell, LSTMCell, GRUCell, MultiRNNCell with TF
-1.15's variable names and math) and ``layers`` (tf.layers.dense and
-graph-mode Keras Dense/Sequential).  Imports only ``legacy_pipeline.errors``
+``cells`` (RNNCell, BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell,
+MultiRNNCell with TF 1.15's variable names and math), ``wrappers``
+(DropoutWrapper, ResidualWrapper, DeviceWrapper, Output/InputProjectionWrapper)
+and ``layers`` (tf.layers.dense and graph-mode Keras Dense/Sequential).  Imports only ``legacy_pipeline.errors``
 and ``legacy_pipeline._tf`` from outside this package, never the saver.
 """

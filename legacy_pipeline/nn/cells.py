@@ -111,6 +111,30 @@ def _linear(args, output_size, bias=True, bias_init=None, kernel_init=None,
   return out
 
 
+class BasicRNNCell(RNNCell):
+  """TF 1.x BasicRNNCell: ``h' = activation(W [x, h] + b)``."""
+
+  _default_name = "basic_rnn_cell"
+
+  def __init__(self, num_units, activation=None, reuse=None, name=None,
+               dtype=None):
+    super(BasicRNNCell, self).__init__(reuse=reuse, name=name, dtype=dtype)
+    self._num_units = num_units
+    self._activation = activation or tf.tanh
+
+  @property
+  def state_size(self):
+    return self._num_units
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+  def _step(self, inputs, state):
+    out = self._activation(_linear([inputs, state], self._num_units))
+    return out, out
+
+
 class BasicLSTMCell(RNNCell):
   """TF 1.x BasicLSTMCell: no peepholes, no clipping, no projection."""
 

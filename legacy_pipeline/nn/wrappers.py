@@ -1,0 +1,312 @@
+"""TF 1.x RNN cell wrappers for TF builds without tf.nn.rnn_cell / contrib.rnn.
+
+``DropoutWrapper`` (incl. ``variational_recurrent``), ``ResidualWrapper`` and
+``DeviceWrapper`` add no variable scope: the wrapped cell's variables keep
+their names, as in TF 1.x.  ``OutputProjectionWrapper`` and
+``InputProjectionWrapper`` (tf.contrib.rnn) are cells of their own, with the
+wrapped cell's variables under theirs.  Variable names, math and (for seeded
+dropout) the random streams follow TF 1.15; tests/test_checkpoint_compat.py
+restores TF 1.15 checkpoints of them.
+"""
+from __future__ import absolute_import, division, print_function
+
+import hashlib
+
+from legacy_pipeline._tf import tf, tf1
+from legacy_pipeline.nn import cells
+
+
+class _PassThroughWrapper(cells.RNNCell):
+  """A wrapper that opens no scope: calls go to the wrapped cell."""
+
+  def __init__(self, cell):
+    super(_PassThroughWrapper, self).__init__()
+    self._cell = cell
+
+  # MultiRNNCell places a cell under its own default name; a pass-through
+  # wrapper places the wrapped cell where the cell itself would be.
+  @property
+  def _name(self):
+    return self._cell._name  # pylint: disable=protected-access
+
+  @_name.setter
+  def _name(self, value):
+    del value  # set by RNNCell.__init__; the wrapped cell's name wins
+
+  @property
+  def _default_name(self):
+    return self._cell._default_name  # pylint: disable=protected-access
+
+  @property
+  def wrapped_cell(self):
+    return self._cell
+
+  @property
+  def state_size(self):
+    return self._cell.state_size
+
+  @property
+  def output_size(self):
+    return self._cell.output_size
+
+  def zero_state(self, batch_size, dtype):
+    with tf1.name_scope(type(self).__name__ + "ZeroState"):
+      return self._cell.zero_state(batch_size, dtype)
+
+  def __call__(self, inputs, state, scope=None):
+    return self._wrap(inputs, state,
+                      lambda x, s: self._cell(x, s, scope=scope))
+
+  def _wrap(self, inputs, state, call):
+    raise NotImplementedError
+
+
+class ResidualWrapper(_PassThroughWrapper):
+  """Outputs ``residual_fn(inputs, outputs)``, by default their sum."""
+
+  def __init__(self, cell, residual_fn=None):
+    super(ResidualWrapper, self).__init__(cell)
+    self._residual_fn = residual_fn
+
+  def _wrap(self, inputs, state, call):
+    outputs, new_state = call(inputs, state)
+
+    def add(x, y):
+      x.get_shape().assert_is_compatible_with(y.get_shape())
+      return x + y
+
+    if self._residual_fn is not None:
+      return self._residual_fn(inputs, outputs), new_state
+    tf.nest.assert_same_structure(inputs, outputs)
+    return tf.nest.map_structure(add, inputs, outputs), new_state
+
+
+class DeviceWrapper(_PassThroughWrapper):
+  """Runs the wrapped cell on `device`."""
+
+  def __init__(self, cell, device):
+    super(DeviceWrapper, self).__init__(cell)
+    self._device = device
+
+  def zero_state(self, batch_size, dtype):
+    with tf1.name_scope(type(self).__name__ + "ZeroState"):
+      with tf.device(self._device):
+        return self._cell.zero_state(batch_size, dtype)
+
+  def _wrap(self, inputs, state, call):
+    with tf.device(self._device):
+      return call(inputs, state)
+
+
+def _lstm_state_filter(substate):
+  """Default of DropoutWrapper: drop every state but an LSTM's memory c."""
+  if isinstance(substate, cells.LSTMStateTuple):
+    return cells.LSTMStateTuple(c=False, h=True)
+  return True
+
+
+def _flat_index_map(fn, structure):
+  """map_structure with each leaf's flat index: fn(index, leaf)."""
+  flat = tf.nest.flatten(structure)
+  return tf.nest.pack_sequence_as(structure,
+                                  [fn(i, leaf) for i, leaf in enumerate(flat)])
+
+
+class DropoutWrapper(_PassThroughWrapper):
+  """Dropout on a cell's inputs, outputs and (filtered) new state.
+
+  As TF 1.x: keep probabilities are floats or scalar tensors; a constant
+  1.0 adds no op.  With ``variational_recurrent=True`` each of inputs, outputs
+  and state uses one mask per sequence (drawn once per session run, shared by
+  every step and batch row, as TF 1.x's [1, size] noise), which needs `dtype`
+  and, for input dropout, `input_size`.  With `seed`, each dropout's op seed is
+  derived from it and the dropout's role and index exactly as TF 1.15 did, so
+  a seeded program draws the same masks.
+  """
+
+  def __init__(self, cell, input_keep_prob=1.0, output_keep_prob=1.0,
+               state_keep_prob=1.0, variational_recurrent=False,
+               input_size=None, dtype=None, seed=None,
+               dropout_state_filter_visitor=None):
+    """Wraps `cell`; see the class docstring.
+
+    Raises:
+      TypeError: variational_recurrent without dtype.
+      ValueError: a constant keep probability outside [0, 1];
+        variational input dropout without input_size.
+    """
+    super(DropoutWrapper, self).__init__(cell)
+    self._seed = seed
+    self._variational = variational_recurrent
+    self._filter = dropout_state_filter_visitor or _lstm_state_filter
+    self._keep = {}
+    with tf1.name_scope("DropoutWrapperInit"):
+      for role, prob in (("input", input_keep_prob),
+                         ("state", state_keep_prob),
+                         ("output", output_keep_prob)):
+        tensor = tf.convert_to_tensor(prob)
+        known = tf1.get_static_value(tensor)
+        if known is not None and (known < 0 or known > 1):
+          raise ValueError("Parameter %s_keep_prob must be between 0 and 1: "
+                           "%d" % (role, known))
+        self._keep[role] = (prob, tensor)
+    self._noise = {}
+    if variational_recurrent:
+      if dtype is None:
+        raise TypeError("When variational_recurrent=True, dtype must be "
+                        "provided")
+
+      def noise(role, sizes):
+        return _flat_index_map(
+            lambda i, size: tf1.random_uniform(
+                tf.concat([[1], tf.TensorShape(size).as_list()], 0),
+                seed=self._gen_seed(role, i), dtype=dtype), sizes)
+
+      if self._should_drop("input"):
+        if input_size is None:
+          raise ValueError("When variational_recurrent=True and "
+                           "input_keep_prob < 1.0 or is unknown, input_size "
+                           "must be provided")
+        self._noise["input"] = noise("input", input_size)
+      self._noise["state"] = noise("state", cell.state_size)
+      self._noise["output"] = noise("output", cell.output_size)
+
+  def _gen_seed(self, role, index):
+    if self._seed is None:
+      return None
+    text = ("%s%s_%d" % (self._seed, role, index)).encode("utf-8")
+    return int(hashlib.md5(text).hexdigest()[:8], 16) & 0x7FFFFFFF
+
+  def _should_drop(self, role):
+    # As TF 1.x: anything but a Python float (an int 1 too) adds the op.
+    prob = self._keep[role][0]
+    return not isinstance(prob, float) or prob < 1
+
+  def _drop(self, role, values, keep_filter=None):
+    keep = self._keep[role][1]
+    noise = self._noise.get(role)
+
+    def one(index, value, noise_leaf=None):
+      if self._variational:
+        kept = tf.floor(keep + noise_leaf)
+        out = tf.math.divide(value, keep) * kept
+        out.set_shape(value.get_shape())
+        return out
+      return tf1.nn.dropout(value, keep_prob=keep,
+                            seed=self._gen_seed(role, index))
+
+    flat = tf.nest.flatten(values)
+    noises = tf.nest.flatten(noise) if noise is not None else [None] * len(
+        flat)
+    if keep_filter is None:
+      mask = [True] * len(flat)
+    else:
+      mask = _filter_mask(keep_filter, values)
+    out = [one(i, v, n) if m else v
+           for i, (v, n, m) in enumerate(zip(flat, noises, mask))]
+    return tf.nest.pack_sequence_as(values, out)
+
+  def _wrap(self, inputs, state, call):
+    if self._should_drop("input"):
+      inputs = self._drop("input", inputs)
+    outputs, new_state = call(inputs, state)
+    if self._should_drop("state"):
+      new_state = self._drop("state", new_state, self._filter)
+    if self._should_drop("output"):
+      outputs = self._drop("output", outputs)
+    return outputs, new_state
+
+
+def _filter_mask(visitor, structure):
+  """Flat list of bools: which leaves of `structure` `visitor` lets drop.
+
+  The visitor sees each sub-structure, top down, and answers True/False for
+  all of it or a structure of bools for its parts (as TF 1.x).
+  """
+  def visit(sub):
+    answer = visitor(sub)
+    if isinstance(answer, bool):
+      return [answer] * len(tf.nest.flatten(sub))
+    if _is_nested(sub) and not _is_nested(answer):
+      raise ValueError("dropout_state_filter_visitor returned %r for %r" %
+                       (answer, sub))
+    if not _is_nested(answer):
+      return [bool(answer)]
+    out = []
+    for part, part_answer in zip(_children(sub), _children(answer)):
+      if isinstance(part_answer, bool):
+        out.extend([part_answer] * len(tf.nest.flatten(part)))
+      else:
+        out.extend(visit(part))
+    return out
+
+  return visit(structure)
+
+
+def _is_nested(x):
+  return isinstance(x, (tuple, list))
+
+
+def _children(x):
+  return list(x)
+
+
+class _ProjectionWrapper(cells.RNNCell):
+  """A cell with its own scope around a wrapped cell and a linear map."""
+
+  def __init__(self, cell, size, activation, reuse):
+    super(_ProjectionWrapper, self).__init__(reuse=reuse)
+    self._cell = cell
+    self._size = size
+    self._activation = activation
+
+  @property
+  def state_size(self):
+    return self._cell.state_size
+
+  def zero_state(self, batch_size, dtype):
+    with tf1.name_scope(type(self).__name__ + "ZeroState"):
+      return self._cell.zero_state(batch_size, dtype)
+
+  def _project(self, x):
+    out = cells._linear([x], self._size)  # pylint: disable=protected-access
+    return self._activation(out) if self._activation else out
+
+
+class OutputProjectionWrapper(_ProjectionWrapper):
+  """tf.contrib.rnn's: the wrapped cell's output through a linear map."""
+
+  _default_name = "output_projection_wrapper"
+
+  def __init__(self, cell, output_size, activation=None, reuse=None):
+    if output_size < 1:
+      raise ValueError("Parameter output_size must be > 0: %d." % output_size)
+    super(OutputProjectionWrapper, self).__init__(cell, output_size,
+                                                  activation, reuse)
+
+  @property
+  def output_size(self):
+    return self._size
+
+  def _step(self, inputs, state):
+    output, new_state = self._cell(inputs, state)
+    return self._project(output), new_state
+
+
+class InputProjectionWrapper(_ProjectionWrapper):
+  """tf.contrib.rnn's: the inputs through a linear map into the cell."""
+
+  _default_name = "input_projection_wrapper"
+
+  def __init__(self, cell, num_proj, activation=None, input_size=None,
+               reuse=None):
+    del input_size  # deprecated in TF 1.x too
+    super(InputProjectionWrapper, self).__init__(cell, num_proj, activation,
+                                                 reuse)
+
+  @property
+  def output_size(self):
+    return self._cell.output_size
+
+  def _step(self, inputs, state):
+    return self._cell(self._project(inputs), state)
