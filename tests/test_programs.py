@@ -57,7 +57,7 @@ def _close(got, want, path="result"):
     assert got == want, (path, got, want)
 
 
-@pytest.mark.parametrize("name", ["contrib_basics"])
+@pytest.mark.parametrize("name", ["contrib_basics", "ptb_word_lm"])
 def test_program_matches_its_tf115_reference(name, tmp_path):
   want = json.load(open(os.path.join(HERE, "fixtures", name + "_tf115.json")))
   _close(_run(name, tmp_path), want)
@@ -71,7 +71,7 @@ def test_contrib_names_not_provided_say_so(tmp_path):
 import json
 from compat import tf
 out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
-for path in ("rnn.LSTMBlockCell", "cudnn_rnn", "nonexistent",
+for path in ("rnn.LayerNormBasicLSTMCell", "cudnn_rnn", "nonexistent",
              "seq2seq.BeamSearchDecoder", "rnn.OutputProjectionWrapper"):
   obj = tf.contrib
   try:
@@ -87,8 +87,8 @@ print(json.dumps(out))
       [sys.executable, str(script)], env=env, timeout=300).decode().strip()
                    .splitlines()[-1])
   assert out["version"] == [tf.version.VERSION, tf.version.VERSION, True]
-  assert "not yet the other contrib cells (LSTMBlockCell" in \
-      out["rnn.LSTMBlockCell"]
+  assert "not yet the other contrib cells (LayerNormBasicLSTMCell" in \
+      out["rnn.LayerNormBasicLSTMCell"]
   assert out["rnn.OutputProjectionWrapper"] == "found"
   assert "tf.contrib.cudnn_rnn is not provided by legacy-pipeline" in \
       out["cudnn_rnn"]

@@ -246,6 +246,59 @@ class LSTMCell(RNNCell):
     return m, tf.concat([c, m], 1)
 
 
+class LSTMBlockCell(RNNCell):
+  """tf.contrib.rnn.LSTMBlockCell: TF 1.x's fused LSTM, as plain ops.
+
+  Same variables (``kernel`` [input + units, 4 * units] with gates in the
+  order i, ci, f, o; ``bias``; with peepholes ``w_i_diag``, ``w_f_diag``,
+  ``w_o_diag``) and math as the fused kernel: forget bias added to f,
+  peepholes on the previous cell state for i and f and on the new one for o,
+  the cell state clipped to [-cell_clip, cell_clip] when cell_clip > 0.
+  """
+
+  _default_name = "lstm_cell"
+
+  def __init__(self, num_units, forget_bias=1.0, cell_clip=None,
+               use_peephole=False, dtype=None, reuse=None, name="lstm_cell"):
+    # TF 1.x numbered the default name like any layer's ("lstm_cell_1"...).
+    super(LSTMBlockCell, self).__init__(
+        reuse=reuse, name=None if name == "lstm_cell" else name, dtype=dtype)
+    self._num_units = num_units
+    self._forget_bias = forget_bias
+    self._cell_clip = cell_clip if cell_clip is not None else -1
+    self._use_peephole = use_peephole
+
+  @property
+  def state_size(self):
+    return LSTMStateTuple(self._num_units, self._num_units)
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+  def _step(self, inputs, state):
+    if len(state) != 2:
+      raise ValueError("Expecting state to be a tuple with length 2.")
+    n = self._num_units
+    c_prev, h_prev = state
+    gates = _linear([inputs, h_prev], 4 * n)
+    i, ci, f, o = tf.split(gates, 4, axis=1)
+    f = f + self._forget_bias
+    if self._use_peephole:
+      w_i = tf1.get_variable("w_i_diag", [n], dtype=inputs.dtype)
+      w_f = tf1.get_variable("w_f_diag", [n], dtype=inputs.dtype)
+      w_o = tf1.get_variable("w_o_diag", [n], dtype=inputs.dtype)
+      i = i + c_prev * w_i
+      f = f + c_prev * w_f
+    c = tf.tanh(ci) * tf.sigmoid(i) + c_prev * tf.sigmoid(f)
+    if self._cell_clip > 0:
+      c = tf.clip_by_value(c, -self._cell_clip, self._cell_clip)
+    if self._use_peephole:
+      o = o + c * w_o
+    h = tf.tanh(c) * tf.sigmoid(o)
+    return h, LSTMStateTuple(c, h)
+
+
 class GRUCell(RNNCell):
   """TF 1.x GRUCell (gates/candidate variables, gate bias 1.0)."""
 
