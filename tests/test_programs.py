@@ -42,25 +42,36 @@ def _run(name, tmp_path, args=()):
   return json.loads(proc.stdout.decode().strip().splitlines()[-1])
 
 
-def _close(got, want, path="result"):
+def _is_numeric(x):
+  return isinstance(x, float) or (isinstance(x, list) and x and all(
+      _is_numeric(v) or isinstance(v, int) for v in x) and any(
+          _is_numeric(v) for v in x))
+
+
+def _close(got, want, rtol, path="result"):
   if isinstance(want, dict):
     assert sorted(got) == sorted(want), path
     for k in want:
-      _close(got[k], want[k], "%s.%s" % (path, k))
-  elif isinstance(want, list) and want and isinstance(want[0], (list, float)):
+      _close(got[k], want[k], rtol, "%s.%s" % (path, k))
+  elif _is_numeric(want):
     np.testing.assert_allclose(np.asarray(got, np.float64),
-                               np.asarray(want, np.float64), rtol=1e-5,
+                               np.asarray(want, np.float64), rtol=rtol,
                                atol=1e-6, err_msg=path)
-  elif isinstance(want, float):
-    assert abs(got - want) <= 1e-6 + 1e-5 * abs(want), (path, got, want)
   else:
     assert got == want, (path, got, want)
 
 
-@pytest.mark.parametrize("name", ["contrib_basics", "ptb_word_lm"])
-def test_program_matches_its_tf115_reference(name, tmp_path):
+# (program, relative tolerance of its numbers against TF 1.15's run).  The
+# state-saver program trains 25 Adam steps, whose float32 sums drift by a few
+# 1e-6 between builds; the others agree to 1e-5.
+PROGRAMS = [("contrib_basics", 1e-5), ("ptb_word_lm", 1e-5),
+            ("state_saver_classifier", 1e-4)]
+
+
+@pytest.mark.parametrize("name, rtol", PROGRAMS, ids=[p[0] for p in PROGRAMS])
+def test_program_matches_its_tf115_reference(name, rtol, tmp_path):
   want = json.load(open(os.path.join(HERE, "fixtures", name + "_tf115.json")))
-  _close(_run(name, tmp_path), want)
+  _close(_run(name, tmp_path), want, rtol)
 
 
 def test_contrib_names_not_provided_say_so(tmp_path):
