@@ -38,7 +38,8 @@ CONFIGS = {
         rc.InputProjectionWrapper(rc.LSTMCell(5), 6), 3),
     "lstm_block": lambda rc: rc.MultiRNNCell([
         rc.LSTMBlockCell(5, forget_bias=0.3),
-        rc.LSTMBlockCell(4, cell_clip=0.2, use_peephole=True)]),
+        rc.LSTMBlockCell(4, cell_clip=0.2, use_peephole=True),
+        rc.GRUBlockCellV2(3)]),
     "dropout": lambda rc: rc.DropoutWrapper(
         rc.LSTMCell(5), input_keep_prob=0.8, output_keep_prob=0.7,
         state_keep_prob=0.6, seed=11),

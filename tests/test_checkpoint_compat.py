@@ -112,6 +112,7 @@ def test_fixture_names_cover_nested_and_optional_variables():
                "input_projection_wrapper/lstm_cell/kernel",
                "dropout/rnn/lstm_cell/kernel",
                "lstm_block/rnn/multi_rnn_cell/cell_1/lstm_cell/w_f_diag",
+               "lstm_block/rnn/multi_rnn_cell/cell_2/gru_cell/candidate/bias",
                "dropout_variational/rnn/basic_lstm_cell/kernel"):
     assert want in names
 

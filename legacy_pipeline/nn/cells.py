@@ -337,6 +337,23 @@ class GRUCell(RNNCell):
     return new_h, new_h
 
 
+class GRUBlockCellV2(GRUCell):
+  """tf.contrib.rnn.GRUBlockCellV2: the fused GRU, as GRUCell's plain ops.
+
+  TF 1.x's fused kernel computes GRUCell's math (gates bias initialized to 1,
+  candidate bias to 0, tanh candidate) with GRUCell's variable names.
+  """
+
+  def __init__(self, num_units=None, cell_size=None, reuse=None,
+               name="gru_cell"):
+    if (num_units is None) == (cell_size is None):
+      raise ValueError("Exactly one of num_units or cell_size must be "
+                       "provided.")
+    super(GRUBlockCellV2, self).__init__(
+        num_units if num_units is not None else cell_size, reuse=reuse,
+        name=None if name == "gru_cell" else name)
+
+
 class MultiRNNCell(RNNCell):
   """Stack of cells; variables under ``multi_rnn_cell/cell_<i>/...``."""
 
