@@ -38,10 +38,12 @@ CELLS = ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell", "MultiRNNCell",
 # tf.contrib.rnn's own names (beyond CELLS) that legacy_pipeline.nn provides
 # on TF 2.x, and the tf.compat.v1.nn functions it re-exports.
 CONTRIB_RNN_INHOUSE = ("OutputProjectionWrapper", "InputProjectionWrapper",
-                       "LSTMBlockCell", "GRUBlockCellV2")
+                       "LSTMBlockCell", "GRUBlockCellV2",
+                       "stack_bidirectional_dynamic_rnn")
 CONTRIB_RNN_FROM_NN = ("static_rnn", "static_bidirectional_rnn",
                        "static_state_saving_rnn")
-_NN_MODULES = ("legacy_pipeline.nn.cells", "legacy_pipeline.nn.wrappers")
+_NN_MODULES = ("legacy_pipeline.nn.cells", "legacy_pipeline.nn.wrappers",
+               "legacy_pipeline.nn.rnn")
 
 
 def saver_symbol(name):

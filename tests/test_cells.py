@@ -188,3 +188,57 @@ def test_residual_device_and_projection_wrappers(h):
   wide = wrappers.ResidualWrapper(cells.BasicRNNCell(DEPTH + 1))
   with pytest.raises(ValueError):
     wide(x, wide.zero_state(BATCH, tf.float32))
+
+
+# -- stack_bidirectional_dynamic_rnn (legacy_pipeline.nn.rnn) ------------------
+
+from legacy_pipeline.nn import rnn as rnn_lib  # noqa: E402
+
+
+def _stack_bidi(fn, make_cell):
+  rng = np.random.RandomState(5)
+  x = tf.constant(rng.rand(BATCH, 6, DEPTH).astype(np.float32))
+  lengths = tf.constant([6, 3, 1])
+  with tf1.variable_scope("s", initializer=tf1.constant_initializer(0.05)):
+    out, fw, bw = fn([make_cell(4), make_cell(3)],
+                     [make_cell(4), make_cell(2)], x, dtype=tf.float32,
+                     sequence_length=lengths)
+  return out, fw, bw
+
+
+def test_stack_bidirectional_dynamic_rnn(h):
+  out, fw, bw = _stack_bidi(rnn_lib.stack_bidirectional_dynamic_rnn,
+                            cells.GRUCell)
+  assert out.get_shape().as_list() == [BATCH, 6, 5]
+  assert len(fw) == len(bw) == 2
+  names = sorted(v.op.name for v in tf1.global_variables())
+  assert "s/stack_bidirectional_rnn/cell_0/bidirectional_rnn/fw/gru_cell/" \
+      "gates/kernel" in names
+  assert "s/stack_bidirectional_rnn/cell_1/bidirectional_rnn/bw/gru_cell/" \
+      "candidate/bias" in names
+  h.init_variables()
+  o = h.run(out)
+  assert not o[2, 1:].any()  # past the sequence length: zeros
+  with pytest.raises(ValueError, match="same depth"):
+    rnn_lib.stack_bidirectional_dynamic_rnn(
+        [cells.GRUCell(2)], [cells.GRUCell(2), cells.GRUCell(2)], None)
+
+
+@pytest.mark.skipif(not tf.version.VERSION.startswith("1."),
+                    reason="compares with the real tf.contrib (TF 1.x)")
+def test_stack_bidirectional_dynamic_rnn_same_as_contrib(h):
+  from tensorflow.contrib import rnn as contrib_rnn  # pylint: disable=g-import-not-at-top
+  ours = _stack_bidi(rnn_lib.stack_bidirectional_dynamic_rnn,
+                     tf1.nn.rnn_cell.GRUCell)
+  names = sorted(v.op.name for v in tf1.global_variables())
+  with tf.Graph().as_default():
+    theirs = _stack_bidi(contrib_rnn.stack_bidirectional_dynamic_rnn,
+                         tf1.nn.rnn_cell.GRUCell)
+    their_names = sorted(v.op.name for v in tf1.global_variables())
+    with tf1.Session() as sess:
+      sess.run(tf1.global_variables_initializer())
+      want = sess.run(tf.nest.flatten(theirs))
+  assert names == their_names
+  h.init_variables()
+  for a, b in zip(h.run(tf.nest.flatten(ours)), want):
+    np.testing.assert_allclose(a, b, rtol=1e-6)
