@@ -40,6 +40,12 @@ CONFIGS = {
         rc.LSTMBlockCell(5, forget_bias=0.3),
         rc.LSTMBlockCell(4, cell_clip=0.2, use_peephole=True),
         rc.GRUBlockCellV2(3)]),
+    "layer_norm": lambda rc: rc.MultiRNNCell([
+        rc.LayerNormBasicLSTMCell(5, forget_bias=0.4, norm_gain=1.2,
+                                  norm_shift=0.1),
+        rc.LayerNormBasicLSTMCell(4, layer_norm=False),
+        rc.LayerNormBasicLSTMCell(3, dropout_keep_prob=0.7,
+                                  dropout_prob_seed=9)]),
     "dropout": lambda rc: rc.DropoutWrapper(
         rc.LSTMCell(5), input_keep_prob=0.8, output_keep_prob=0.7,
         state_keep_prob=0.6, seed=11),

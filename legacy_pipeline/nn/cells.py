@@ -299,6 +299,73 @@ class LSTMBlockCell(RNNCell):
     return h, LSTMStateTuple(c, h)
 
 
+class LayerNormBasicLSTMCell(RNNCell):
+  """tf.contrib.rnn.LayerNormBasicLSTMCell: BasicLSTM with layer norm.
+
+  ``kernel`` over [inputs, h] for the gates i, j, f, o (``bias`` only without
+  layer norm); with layer norm each of i, j, f, o and the new cell state is
+  normalized over its units with its own ``gamma``/``beta`` (scopes
+  ``input``, ``transform``, ``forget``, ``output``, ``state``), epsilon
+  1e-12 as TF 1.x's layer_norm; optional recurrent dropout on j.
+  """
+
+  _default_name = "layer_norm_basic_lstm_cell"
+
+  def __init__(self, num_units, forget_bias=1.0, input_size=None,
+               activation=None, layer_norm=True, norm_gain=1.0,
+               norm_shift=0.0, dropout_keep_prob=1.0, dropout_prob_seed=None,
+               reuse=None):
+    del input_size  # deprecated in TF 1.x too
+    super(LayerNormBasicLSTMCell, self).__init__(reuse=reuse)
+    self._num_units = num_units
+    self._forget_bias = forget_bias
+    self._activation = activation or tf.tanh
+    self._layer_norm = layer_norm
+    self._norm_gain = norm_gain
+    self._norm_shift = norm_shift
+    self._keep_prob = dropout_keep_prob
+    self._seed = dropout_prob_seed
+
+  @property
+  def state_size(self):
+    return LSTMStateTuple(self._num_units, self._num_units)
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+  def _norm(self, x, scope):
+    with tf1.variable_scope(scope):
+      size = x.get_shape()[-1:]
+      gamma = tf1.get_variable(
+          "gamma", shape=size, dtype=x.dtype,
+          initializer=tf1.constant_initializer(self._norm_gain))
+      beta = tf1.get_variable(
+          "beta", shape=size, dtype=x.dtype,
+          initializer=tf1.constant_initializer(self._norm_shift))
+      mean, variance = tf.nn.moments(x, [1], keepdims=True)
+      return tf.nn.batch_normalization(x, mean, variance, offset=beta,
+                                       scale=gamma, variance_epsilon=1e-12)
+
+  def _step(self, inputs, state):
+    c, h = state
+    gates = _linear([inputs, h], 4 * self._num_units,
+                    bias=not self._layer_norm,
+                    bias_init=tf1.glorot_uniform_initializer())
+    i, j, f, o = tf.split(gates, 4, axis=1)
+    if self._layer_norm:
+      i, j, f, o = (self._norm(i, "input"), self._norm(j, "transform"),
+                    self._norm(f, "forget"), self._norm(o, "output"))
+    g = self._activation(j)
+    if not isinstance(self._keep_prob, float) or self._keep_prob < 1:
+      g = tf1.nn.dropout(g, keep_prob=self._keep_prob, seed=self._seed)
+    new_c = c * tf.sigmoid(f + self._forget_bias) + tf.sigmoid(i) * g
+    if self._layer_norm:
+      new_c = self._norm(new_c, "state")
+    new_h = self._activation(new_c) * tf.sigmoid(o)
+    return new_h, LSTMStateTuple(new_c, new_h)
+
+
 class GRUCell(RNNCell):
   """TF 1.x GRUCell (gates/candidate variables, gate bias 1.0)."""
 
