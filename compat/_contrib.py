@@ -22,7 +22,6 @@ from compat import _table
 
 # What TF 2.x offers for the contrib modules this project does not provide.
 _ELSEWHERE = {
-    "cudnn_rnn": "tf.keras.layers.LSTM/GRU (cuDNN kernels on GPU)",
     "keras": "tf.compat.v1.keras (Keras 2) or tf.keras",
     "data": "tf.data and tf.data.experimental",
     "lookup": "tf.lookup",
@@ -161,6 +160,15 @@ def build(namespace_cls):
           "with tf_keras, tf.compat.v1.nn.rnn_cell covers the core ones" %
           ", ".join(sorted(_rnn_names())))),
   }
+  subs["cudnn_rnn"] = namespace_cls(
+      "compat.tf.contrib.cudnn_rnn", None, {
+          "CudnnCompatibleLSTMCell": _table.inhouse_nn_symbol(
+              "CudnnCompatibleLSTMCell"),
+          "CudnnLSTM": _NeedsGpu("CudnnLSTM"),
+          "CudnnGRU": _NeedsGpu("CudnnGRU"),
+      }, "legacy-pipeline provides contrib.cudnn_rnn's "
+      "CudnnCompatibleLSTMCell (and a clear error for CudnnLSTM/CudnnGRU); "
+      "TF 2.x offers tf.keras.layers.LSTM/GRU (cuDNN kernels on GPU)")
   for module, names in _table.CONTRIB_INHOUSE.items():
     if module in subs:
       continue
@@ -182,6 +190,21 @@ def _rnn_names():
   names.update({n: getattr(tf.compat.v1.nn, n)
                 for n in _table.CONTRIB_RNN_FROM_NN})
   return names
+
+
+class _NeedsGpu(object):
+  """tf.contrib.cudnn_rnn's cuDNN layers: not provided, said when used."""
+
+  def __init__(self, name):
+    self._name = name
+
+  def __call__(self, *args, **kwargs):
+    raise NotImplementedError(
+        "tf.contrib.cudnn_rnn.%s is not provided by legacy-pipeline: it ran "
+        "only on a GPU with cuDNN. To run a model trained with it, build "
+        "tf.contrib.cudnn_rnn.CudnnCompatibleLSTMCell layers (they read its "
+        "checkpoints' canonical weights on any device); to train on TF 2.x, "
+        "use tf.keras.layers.LSTM/GRU, which use cuDNN on a GPU" % self._name)
 
 
 class _Contrib(object):

@@ -39,7 +39,7 @@ CONFIGS = {
     "lstm_block": lambda rc: rc.MultiRNNCell([
         rc.LSTMBlockCell(5, forget_bias=0.3),
         rc.LSTMBlockCell(4, cell_clip=0.2, use_peephole=True),
-        rc.GRUBlockCellV2(3)]),
+        rc.GRUBlockCellV2(3), _cudnn_cell(rc)(2)]),
     "layer_norm": lambda rc: rc.MultiRNNCell([
         rc.LayerNormBasicLSTMCell(5, forget_bias=0.4, norm_gain=1.2,
                                   norm_shift=0.1),
@@ -54,6 +54,17 @@ CONFIGS = {
         state_keep_prob=0.8, variational_recurrent=True, input_size=DEPTH,
         dtype=_float32(), seed=5),
 }
+
+
+def _cudnn_cell(rc):
+  """CudnnCompatibleLSTMCell: contrib.cudnn_rnn's on TF 1.x, else `rc`'s."""
+  try:
+    return rc.CudnnCompatibleLSTMCell
+  except AttributeError:
+    import tensorflow as tf  # pylint: disable=g-import-not-at-top
+    return tf.contrib.cudnn_rnn.CudnnCompatibleLSTMCell
+
+
 # Graph-level seed of the fixture's graph (seeded dropout needs the same).
 GRAPH_SEED = 1234
 

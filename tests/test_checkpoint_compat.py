@@ -117,6 +117,8 @@ def test_fixture_names_cover_nested_and_optional_variables():
                "layer_norm_basic_lstm_cell/bias",
                "lstm_block/rnn/multi_rnn_cell/cell_1/lstm_cell/w_f_diag",
                "lstm_block/rnn/multi_rnn_cell/cell_2/gru_cell/candidate/bias",
+               "lstm_block/rnn/multi_rnn_cell/cell_3/"
+               "cudnn_compatible_lstm_cell/kernel",
                "dropout_variational/rnn/basic_lstm_cell/kernel"):
     assert want in names
 

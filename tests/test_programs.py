@@ -82,7 +82,7 @@ def test_contrib_names_not_provided_say_so(tmp_path):
 import json
 from compat import tf
 out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
-for path in ("rnn.AttentionCellWrapper", "cudnn_rnn", "nonexistent",
+for path in ("rnn.AttentionCellWrapper", "keras", "nonexistent",
              "seq2seq.BeamSearchDecoder", "rnn.OutputProjectionWrapper"):
   obj = tf.contrib
   try:
@@ -91,6 +91,11 @@ for path in ("rnn.AttentionCellWrapper", "cudnn_rnn", "nonexistent",
     out[path] = "found"
   except AttributeError as e:
     out[path] = str(e)
+try:
+  tf.contrib.cudnn_rnn.CudnnLSTM(1, 8)
+except NotImplementedError as e:
+  out["CudnnLSTM"] = str(e)
+out["compatible"] = tf.contrib.cudnn_rnn.CudnnCompatibleLSTMCell(4).output_size
 print(json.dumps(out))
 """)
   env = dict(os.environ, PYTHONPATH=ROOT)
@@ -101,9 +106,12 @@ print(json.dumps(out))
   assert "not yet the other contrib cells (AttentionCellWrapper" in \
       out["rnn.AttentionCellWrapper"]
   assert out["rnn.OutputProjectionWrapper"] == "found"
-  assert "tf.contrib.cudnn_rnn is not provided by legacy-pipeline" in \
-      out["cudnn_rnn"]
-  assert "TF 2.x offers tf.keras.layers.LSTM" in out["cudnn_rnn"]
+  assert "tf.contrib.keras is not provided by legacy-pipeline" in \
+      out["keras"]
+  assert "TF 2.x offers tf.compat.v1.keras" in out["keras"]
+  assert "CudnnCompatibleLSTMCell" in out["CudnnLSTM"] and \
+      "GPU" in out["CudnnLSTM"]
+  assert out["compatible"] == 4
   assert "not provided" in out["nonexistent"] and \
       "offers" not in out["nonexistent"]
   assert "provides contrib.seq2seq's sequence_loss only" in \

@@ -366,6 +366,19 @@ class LayerNormBasicLSTMCell(RNNCell):
     return new_h, LSTMStateTuple(new_c, new_h)
 
 
+class CudnnCompatibleLSTMCell(LSTMBlockCell):
+  """tf.contrib.cudnn_rnn.CudnnCompatibleLSTMCell: the CPU cell that reads a
+  CudnnLSTM's weights (converted to canonical form by TF 1.x's saveable):
+  LSTMBlockCell with forget bias 0 under ``cudnn_compatible_lstm_cell``."""
+
+  _default_name = "cudnn_compatible_lstm_cell"
+
+  def __init__(self, num_units, reuse=None):
+    super(CudnnCompatibleLSTMCell, self).__init__(
+        num_units, forget_bias=0, cell_clip=None, use_peephole=False,
+        reuse=reuse)
+
+
 class GRUCell(RNNCell):
   """TF 1.x GRUCell (gates/candidate variables, gate bias 1.0)."""
 
