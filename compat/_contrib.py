@@ -156,7 +156,7 @@ def build(namespace_cls):
       "slim": via_slim("slim", slim),
       "rnn": namespace_cls("compat.tf.contrib.rnn", None, _rnn_names(), (
           "legacy-pipeline provides contrib.rnn's %s; not yet the other "
-          "contrib cells (AttentionCellWrapper, ...): on TF <= 2.15 or "
+          "contrib cells (NASCell, HighwayWrapper, ...): on TF <= 2.15 or "
           "with tf_keras, tf.compat.v1.nn.rnn_cell covers the core ones" %
           ", ".join(sorted(_rnn_names())))),
   }

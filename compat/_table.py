@@ -39,7 +39,7 @@ CELLS = ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell", "MultiRNNCell",
 # on TF 2.x, and the tf.compat.v1.nn functions it re-exports.
 CONTRIB_RNN_INHOUSE = ("OutputProjectionWrapper", "InputProjectionWrapper",
                        "LSTMBlockCell", "GRUBlockCellV2",
-                       "LayerNormBasicLSTMCell",
+                       "LayerNormBasicLSTMCell", "AttentionCellWrapper",
                        "stack_bidirectional_dynamic_rnn")
 CONTRIB_RNN_FROM_NN = ("static_rnn", "static_bidirectional_rnn",
                        "static_state_saving_rnn")

@@ -46,6 +46,10 @@ CONFIGS = {
         rc.LayerNormBasicLSTMCell(4, layer_norm=False),
         rc.LayerNormBasicLSTMCell(3, dropout_keep_prob=0.7,
                                   dropout_prob_seed=9)]),
+    "attention": lambda rc: rc.MultiRNNCell([
+        rc.AttentionCellWrapper(rc.LSTMCell(5), attn_length=3),
+        rc.AttentionCellWrapper(rc.GRUCell(4), attn_length=2, attn_size=3,
+                                attn_vec_size=6, state_is_tuple=False)]),
     "dropout": lambda rc: rc.DropoutWrapper(
         rc.LSTMCell(5), input_keep_prob=0.8, output_keep_prob=0.7,
         state_keep_prob=0.6, seed=11),

@@ -82,7 +82,7 @@ def test_contrib_names_not_provided_say_so(tmp_path):
 import json
 from compat import tf
 out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
-for path in ("rnn.AttentionCellWrapper", "keras", "nonexistent",
+for path in ("rnn.NASCell", "keras", "nonexistent",
              "seq2seq.BeamSearchDecoder", "rnn.OutputProjectionWrapper"):
   obj = tf.contrib
   try:
@@ -103,8 +103,7 @@ print(json.dumps(out))
       [sys.executable, str(script)], env=env, timeout=300).decode().strip()
                    .splitlines()[-1])
   assert out["version"] == [tf.version.VERSION, tf.version.VERSION, True]
-  assert "not yet the other contrib cells (AttentionCellWrapper" in \
-      out["rnn.AttentionCellWrapper"]
+  assert "not yet the other contrib cells (NASCell" in out["rnn.NASCell"]
   assert out["rnn.OutputProjectionWrapper"] == "found"
   assert "tf.contrib.keras is not provided by legacy-pipeline" in \
       out["keras"]

@@ -2,7 +2,8 @@
 
 ``cells`` (RNNCell, BasicRNNCell, BasicLSTMCell, LSTMCell, GRUCell,
 MultiRNNCell with TF 1.15's variable names and math), ``wrappers``
-(DropoutWrapper, ResidualWrapper, DeviceWrapper, Output/InputProjectionWrapper),
+(DropoutWrapper, ResidualWrapper, DeviceWrapper, Output/InputProjectionWrapper,
+AttentionCellWrapper),
 ``rnn`` (stack_bidirectional_dynamic_rnn) and ``layers`` (tf.layers.dense and graph-mode Keras Dense/Sequential).  Imports only ``legacy_pipeline.errors``
 and ``legacy_pipeline._tf`` from outside this package, never the saver.
 """

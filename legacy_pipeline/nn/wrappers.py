@@ -310,3 +310,99 @@ class InputProjectionWrapper(_ProjectionWrapper):
 
   def _step(self, inputs, state):
     return self._cell(self._project(inputs), state)
+
+
+class AttentionCellWrapper(cells.RNNCell):
+  """tf.contrib.rnn.AttentionCellWrapper: attention over the last outputs.
+
+  The state carries, besides the wrapped cell's, the last attention read
+  (``attn_size``) and the last ``attn_length`` outputs.  Each step mixes the
+  input with the previous read (``kernel``/``bias``), runs the cell, attends
+  over the kept outputs with the new cell state as query (``attention/attn_w``
+  as a 1x1 convolution, ``attention/attn_v``, ``attention/kernel``/``bias``),
+  and projects cell output and read to the output
+  (``attn_output_projection/kernel``/``bias``), which joins the kept outputs.
+  Variable names and math as TF 1.15.
+  """
+
+  _default_name = "attention_cell_wrapper"
+
+  def __init__(self, cell, attn_length, attn_size=None, attn_vec_size=None,
+               input_size=None, state_is_tuple=True, reuse=None):
+    """Wraps `cell`.
+
+    Raises:
+      ValueError: a tuple-state cell with state_is_tuple=False, or
+        attn_length <= 0.
+    """
+    super(AttentionCellWrapper, self).__init__(reuse=reuse)
+    if isinstance(cell.state_size, (tuple, list)) and not state_is_tuple:
+      raise ValueError("Cell returns tuple of states, but the flag "
+                       "state_is_tuple is not set. State size is: %s" %
+                       str(cell.state_size))
+    if attn_length <= 0:
+      raise ValueError("attn_length should be greater than zero, got %s" %
+                       str(attn_length))
+    self._cell = cell
+    self._attn_length = attn_length
+    self._attn_size = attn_size if attn_size is not None else \
+        cell.output_size
+    self._attn_vec_size = attn_vec_size if attn_vec_size is not None else \
+        self._attn_size
+    self._input_size = input_size
+    self._state_is_tuple = state_is_tuple
+
+  @property
+  def state_size(self):
+    sizes = (self._cell.state_size, self._attn_size,
+             self._attn_size * self._attn_length)
+    return sizes if self._state_is_tuple else sum(sizes)
+
+  @property
+  def output_size(self):
+    return self._attn_size
+
+  def _split_state(self, state):
+    if self._state_is_tuple:
+      return state
+    cell_size = self._cell.state_size
+    return (state[:, :cell_size],
+            state[:, cell_size:cell_size + self._attn_size],
+            state[:, cell_size + self._attn_size:])
+
+  def _step(self, inputs, state):
+    cell_state, attns, kept = self._split_state(state)
+    kept = tf.reshape(kept, [-1, self._attn_length, self._attn_size])
+    input_size = self._input_size or inputs.get_shape().as_list()[1]
+    mixed = cells._linear([inputs, attns], input_size)  # pylint: disable=protected-access
+    cell_output, new_cell_state = self._cell(mixed, cell_state)
+    query = tf.concat(tf.nest.flatten(new_cell_state), 1) \
+        if self._state_is_tuple else new_cell_state
+    new_attns, older = self._attend(query, kept)
+    with tf1.variable_scope("attn_output_projection"):
+      output = cells._linear([cell_output, new_attns], self._attn_size)  # pylint: disable=protected-access
+    new_kept = tf.reshape(
+        tf.concat([older, tf.expand_dims(output, 1)], 1),
+        [-1, self._attn_length * self._attn_size])
+    new_state = (new_cell_state, new_attns, new_kept)
+    if not self._state_is_tuple:
+      new_state = tf.concat(list(new_state), 1)
+    return output, new_state
+
+  def _attend(self, query, kept):
+    """(attention read [B, attn_size], kept outputs without the oldest)."""
+    with tf1.variable_scope("attention"):
+      w = tf1.get_variable("attn_w", [1, 1, self._attn_size,
+                                      self._attn_vec_size])
+      v = tf1.get_variable("attn_v", [self._attn_vec_size])
+      hidden = tf.reshape(kept, [-1, self._attn_length, 1, self._attn_size])
+      features = tf1.nn.conv2d(hidden, w, [1, 1, 1, 1], "SAME")
+      projected = tf.reshape(
+          cells._linear([query], self._attn_vec_size),  # pylint: disable=protected-access
+          [-1, 1, 1, self._attn_vec_size])
+      scores = tf.reduce_sum(v * tf.tanh(features + projected), [2, 3])
+      weights = tf.reshape(tf.nn.softmax(scores),
+                           [-1, self._attn_length, 1, 1])
+      read = tf.reshape(tf.reduce_sum(weights * hidden, [1, 2]),
+                        [-1, self._attn_size])
+      return read, kept[:, 1:, :]
