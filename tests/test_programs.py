@@ -74,23 +74,35 @@ def test_program_matches_its_tf115_reference(name, rtol, tmp_path):
   _close(_run(name, tmp_path), want, rtol)
 
 
+# Shared by the probe scripts below: follows a dotted attribute path and says
+# what happened ("found", "callable" or the AttributeError's message).
+_WALK = u"""
+def walk(root, path, call):
+  obj = root
+  try:
+    for part in path.split("."):
+      obj = getattr(obj, part)
+    if call:
+      obj()
+    return "found"
+  except AttributeError as e:
+    return str(e)
+  except TypeError:
+    return "callable"
+"""
+
+
 def test_contrib_names_not_provided_say_so(tmp_path):
   if TF1:
     pytest.skip("TF 1.x: the real tf.contrib answers")
   script = tmp_path / "probe.py"
-  script.write_text(u"""
+  script.write_text(_WALK + u"""
 import json
 from compat import tf
 out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
 for path in ("rnn.NASCell", "keras", "nonexistent",
              "seq2seq.BeamSearchDecoder", "rnn.OutputProjectionWrapper"):
-  obj = tf.contrib
-  try:
-    for part in path.split("."):
-      obj = getattr(obj, part)
-    out[path] = "found"
-  except AttributeError as e:
-    out[path] = str(e)
+  out[path] = walk(tf.contrib, path, call=False)
 try:
   tf.contrib.cudnn_rnn.CudnnLSTM(1, 8)
 except NotImplementedError as e:
@@ -120,7 +132,7 @@ print(json.dumps(out))
 def test_without_tf_slim_its_names_say_how_to_get_them():
   if TF1:
     pytest.skip("TF 1.x: the real tf.contrib answers")
-  code = u"""
+  code = _WALK + u"""
 import sys, json
 sys.modules["tf_slim"] = None  # as if tf-slim were not installed
 import compat
@@ -128,16 +140,7 @@ from compat import tf
 out = {"slim": compat.SLIM, "hparams": tf.contrib.training.HParams(a=1).a}
 for path in ("layers.fully_connected", "training.train", "slim.learning",
              "framework.arg_scope", "metrics.streaming_accuracy"):
-  obj = tf.contrib
-  try:
-    for part in path.split("."):
-      obj = getattr(obj, part)
-    obj()
-    out[path] = "found"
-  except AttributeError as e:
-    out[path] = str(e)
-  except TypeError:
-    out[path] = "callable"
+  out[path] = walk(tf.contrib, path, call=True)
 out["global_step"] = tf.contrib.framework.get_or_create_global_step().name
 print(json.dumps(out))
 """

@@ -246,7 +246,21 @@ class LSTMCell(RNNCell):
     return m, tf.concat([c, m], 1)
 
 
-class LSTMBlockCell(RNNCell):
+class _TupleStateLSTM(RNNCell):
+  """An LSTM whose state is always LSTMStateTuple(c, h) of num_units each."""
+
+  _num_units = None
+
+  @property
+  def state_size(self):
+    return LSTMStateTuple(self._num_units, self._num_units)
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+
+class LSTMBlockCell(_TupleStateLSTM):
   """tf.contrib.rnn.LSTMBlockCell: TF 1.x's fused LSTM, as plain ops.
 
   Same variables (``kernel`` [input + units, 4 * units] with gates in the
@@ -267,14 +281,6 @@ class LSTMBlockCell(RNNCell):
     self._forget_bias = forget_bias
     self._cell_clip = cell_clip if cell_clip is not None else -1
     self._use_peephole = use_peephole
-
-  @property
-  def state_size(self):
-    return LSTMStateTuple(self._num_units, self._num_units)
-
-  @property
-  def output_size(self):
-    return self._num_units
 
   def _step(self, inputs, state):
     if len(state) != 2:
@@ -299,7 +305,7 @@ class LSTMBlockCell(RNNCell):
     return h, LSTMStateTuple(c, h)
 
 
-class LayerNormBasicLSTMCell(RNNCell):
+class LayerNormBasicLSTMCell(_TupleStateLSTM):
   """tf.contrib.rnn.LayerNormBasicLSTMCell: BasicLSTM with layer norm.
 
   ``kernel`` over [inputs, h] for the gates i, j, f, o (``bias`` only without
@@ -325,14 +331,6 @@ class LayerNormBasicLSTMCell(RNNCell):
     self._norm_shift = norm_shift
     self._keep_prob = dropout_keep_prob
     self._seed = dropout_prob_seed
-
-  @property
-  def state_size(self):
-    return LSTMStateTuple(self._num_units, self._num_units)
-
-  @property
-  def output_size(self):
-    return self._num_units
 
   def _norm(self, x, scope):
     with tf1.variable_scope(scope):
