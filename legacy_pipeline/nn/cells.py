@@ -111,7 +111,21 @@ def _linear(args, output_size, bias=True, bias_init=None, kernel_init=None,
   return out
 
 
-class BasicRNNCell(RNNCell):
+class _VectorStateCell(RNNCell):
+  """A cell whose state and output are one [batch, num_units] tensor."""
+
+  _num_units = None
+
+  @property
+  def state_size(self):
+    return self._num_units
+
+  @property
+  def output_size(self):
+    return self._num_units
+
+
+class BasicRNNCell(_VectorStateCell):
   """TF 1.x BasicRNNCell: ``h' = activation(W [x, h] + b)``."""
 
   _default_name = "basic_rnn_cell"
@@ -121,14 +135,6 @@ class BasicRNNCell(RNNCell):
     super(BasicRNNCell, self).__init__(reuse=reuse, name=name, dtype=dtype)
     self._num_units = num_units
     self._activation = activation or tf.tanh
-
-  @property
-  def state_size(self):
-    return self._num_units
-
-  @property
-  def output_size(self):
-    return self._num_units
 
   def _step(self, inputs, state):
     out = self._activation(_linear([inputs, state], self._num_units))
@@ -377,7 +383,7 @@ class CudnnCompatibleLSTMCell(LSTMBlockCell):
         reuse=reuse)
 
 
-class GRUCell(RNNCell):
+class GRUCell(_VectorStateCell):
   """TF 1.x GRUCell (gates/candidate variables, gate bias 1.0)."""
 
   _default_name = "gru_cell"
@@ -390,14 +396,6 @@ class GRUCell(RNNCell):
     self._activation = activation or tf.tanh
     self._kernel_init = kernel_initializer
     self._bias_init = bias_initializer
-
-  @property
-  def state_size(self):
-    return self._num_units
-
-  @property
-  def output_size(self):
-    return self._num_units
 
   def _step(self, inputs, state):
     n = self._num_units
