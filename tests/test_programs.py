@@ -65,7 +65,8 @@ def _close(got, want, rtol, path="result"):
 # state-saver program trains 25 Adam steps, whose float32 sums drift by a few
 # 1e-6 between builds; the others agree to 1e-5.
 PROGRAMS = [("contrib_basics", 1e-5), ("ptb_word_lm", 1e-5),
-            ("state_saver_classifier", 1e-4), ("slim_train", 1e-5)]
+            ("state_saver_classifier", 1e-4), ("slim_train", 1e-5),
+            ("learn_run_n", 1e-5)]
 
 
 @pytest.mark.parametrize("name, rtol", PROGRAMS, ids=[p[0] for p in PROGRAMS])
