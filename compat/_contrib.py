@@ -115,6 +115,7 @@ def build(namespace_cls):
   """
   version = tf.version.VERSION
   slim = _slim_module("")
+  rnn_names = _rnn_names()
 
   def via_slim(name, base):
     if base is None:
@@ -154,21 +155,21 @@ def build(namespace_cls):
           "tf-slim has no such name"),
       "metrics": via_slim("metrics", _slim_module("metrics")),
       "slim": via_slim("slim", slim),
-      "rnn": namespace_cls("compat.tf.contrib.rnn", None, _rnn_names(), (
+      "rnn": namespace_cls("compat.tf.contrib.rnn", None, rnn_names, (
           "legacy-pipeline provides contrib.rnn's %s; not yet the other "
           "contrib cells (NASCell, HighwayWrapper, ...): on TF <= 2.15 or "
           "with tf_keras, tf.compat.v1.nn.rnn_cell covers the core ones" %
-          ", ".join(sorted(_rnn_names())))),
+          ", ".join(sorted(rnn_names)))),
+      "cudnn_rnn": namespace_cls(
+          "compat.tf.contrib.cudnn_rnn", None, {
+              "CudnnCompatibleLSTMCell": _table.inhouse_nn_symbol(
+                  "CudnnCompatibleLSTMCell"),
+              "CudnnLSTM": _NeedsGpu("CudnnLSTM"),
+              "CudnnGRU": _NeedsGpu("CudnnGRU"),
+          }, "legacy-pipeline provides contrib.cudnn_rnn's "
+          "CudnnCompatibleLSTMCell (and a clear error for CudnnLSTM/CudnnGRU); "
+          "TF 2.x offers tf.keras.layers.LSTM/GRU (cuDNN kernels on GPU)"),
   }
-  subs["cudnn_rnn"] = namespace_cls(
-      "compat.tf.contrib.cudnn_rnn", None, {
-          "CudnnCompatibleLSTMCell": _table.inhouse_nn_symbol(
-              "CudnnCompatibleLSTMCell"),
-          "CudnnLSTM": _NeedsGpu("CudnnLSTM"),
-          "CudnnGRU": _NeedsGpu("CudnnGRU"),
-      }, "legacy-pipeline provides contrib.cudnn_rnn's "
-      "CudnnCompatibleLSTMCell (and a clear error for CudnnLSTM/CudnnGRU); "
-      "TF 2.x offers tf.keras.layers.LSTM/GRU (cuDNN kernels on GPU)")
   for module, names in _table.CONTRIB_INHOUSE.items():
     if module in subs:
       continue
