@@ -53,6 +53,9 @@ CONFIGS = {
     "dropout": lambda rc: rc.DropoutWrapper(
         rc.LSTMCell(5), input_keep_prob=0.8, output_keep_prob=0.7,
         state_keep_prob=0.6, seed=11),
+    "dropout_stack": lambda rc: rc.DropoutWrapper(
+        rc.MultiRNNCell([rc.LSTMCell(4), rc.GRUCell(3), rc.BasicLSTMCell(2)]),
+        state_keep_prob=0.6, output_keep_prob=0.8, seed=21),
     "dropout_variational": lambda rc: rc.DropoutWrapper(
         rc.BasicLSTMCell(5), input_keep_prob=0.9, output_keep_prob=0.6,
         state_keep_prob=0.8, variational_recurrent=True, input_size=DEPTH,

@@ -198,12 +198,19 @@ class DropoutWrapper(_PassThroughWrapper):
     flat = tf.nest.flatten(values)
     noises = tf.nest.flatten(noise) if noise is not None else [None] * len(
         flat)
-    if keep_filter is None:
-      mask = [True] * len(flat)
-    else:
-      mask = _filter_mask(keep_filter, values)
-    out = [one(i, v, n) if m else v
-           for i, (v, n, m) in enumerate(zip(flat, noises, mask))]
+    # Groups of consecutive leaves: (drop?, how many).  A dropped group is
+    # one tensor; a kept one may be a whole sub-structure the filter did not
+    # traverse.  The seed index counts groups, as TF 1.x counted the leaves
+    # of its filtered shallow structure.
+    groups = [(True, 1)] * len(flat) if keep_filter is None else \
+        _filter_groups(keep_filter, values)
+    out, pos = [], 0
+    for index, (drop, count) in enumerate(groups):
+      if drop:
+        out.append(one(index, flat[pos], noises[pos]))
+      else:
+        out.extend(flat[pos:pos + count])
+      pos += count
     return tf.nest.pack_sequence_as(values, out)
 
   def _wrap(self, inputs, state, call):
@@ -217,38 +224,44 @@ class DropoutWrapper(_PassThroughWrapper):
     return outputs, new_state
 
 
-def _filter_mask(visitor, structure):
-  """Flat list of bools: which leaves of `structure` `visitor` lets drop.
+def _filter_groups(visitor, structure):
+  """[(drop?, number of leaves)] for `structure`, as TF 1.x's state filter.
 
-  The visitor sees each sub-structure, top down, and answers True/False for
-  all of it or a structure of bools for its parts (as TF 1.x).
+  The visitor answers for a (sub-)structure: False keeps all of it; True
+  goes on into its parts (each asked again; a tensor answers for itself);
+  a depth-1 structure of bools does that part by part.
+
+  Raises:
+    TypeError: an answer that is not a bool where one is needed.
+    ValueError: a structured answer that does not match the structure.
   """
-  def visit(sub):
-    answer = visitor(sub)
-    if isinstance(answer, bool):
-      return [answer] * len(tf.nest.flatten(sub))
-    if _is_nested(sub) and not _is_nested(answer):
-      raise ValueError("dropout_state_filter_visitor returned %r for %r" %
-                       (answer, sub))
-    if not _is_nested(answer):
-      return [bool(answer)]
-    out = []
-    for part, part_answer in zip(_children(sub), _children(answer)):
-      if isinstance(part_answer, bool):
-        out.extend([part_answer] * len(tf.nest.flatten(part)))
-      else:
-        out.extend(visit(part))
-    return out
-
-  return visit(structure)
+  answer = visitor(structure)
+  if not _is_nested(structure):
+    if not isinstance(answer, bool):
+      raise TypeError("dropout_state_filter_visitor must return a bool for "
+                      "a tensor, got %r" % (answer,))
+    return [(answer, 1)]
+  if isinstance(answer, bool):
+    if not answer:
+      return [(False, len(tf.nest.flatten(structure)))]
+    return [g for part in structure for g in _filter_groups(visitor, part)]
+  if not _is_nested(answer) or len(answer) != len(structure):
+    raise ValueError("dropout_state_filter_visitor returned %r for %r" %
+                     (answer, structure))
+  out = []
+  for part_answer, part in zip(answer, structure):
+    if not isinstance(part_answer, bool):
+      raise TypeError("dropout_state_filter_visitor must return bools one "
+                      "level deep, got %r" % (answer,))
+    if part_answer:
+      out.extend(_filter_groups(visitor, part))
+    else:
+      out.append((False, len(tf.nest.flatten(part))))
+  return out
 
 
 def _is_nested(x):
   return isinstance(x, (tuple, list))
-
-
-def _children(x):
-  return list(x)
 
 
 class _ProjectionWrapper(cells.RNNCell):
