@@ -5,7 +5,8 @@ tf-slim (the maintained port of contrib.slim and friends) for ``slim``,
 ``layers``, ``metrics``, ``framework`` and training's loops and hooks;
 ``legacy_pipeline`` for the state saver, ``training.HParams``,
 ``seq2seq.sequence_loss``, ``learn.run_n``/``run_feeds``,
-``layers.embed_sequence``; ``rnn`` takes the cells the probe chose (native or
+``layers.embed_sequence``; ``keras`` is the namespace's graph-mode tf.keras;
+``rnn`` takes the cells the probe chose (native or
 ``legacy_pipeline.nn``), the contrib-only wrappers from ``legacy_pipeline.nn``
 and the static RNN functions from ``tf.compat.v1.nn``.  Any other name
 raises AttributeError naming the TF 1.x module, what TF 2.x offers instead,
@@ -22,7 +23,6 @@ from compat import _table
 
 # What TF 2.x offers for the contrib modules this project does not provide.
 _ELSEWHERE = {
-    "keras": "tf.compat.v1.keras (Keras 2) or tf.keras",
     "data": "tf.data and tf.data.experimental",
     "lookup": "tf.lookup",
     "distributions": "tensorflow_probability.distributions",
@@ -104,11 +104,13 @@ def _slim_module(path):
   return module
 
 
-def build(namespace_cls):
+def build(namespace_cls, keras):
   """The ``tf.contrib`` Namespace for a TF without tf.contrib.
 
   Args:
     namespace_cls: compat._namespace.Namespace.
+    keras: the namespace's graph-mode ``tf.keras`` (TF 1.x's tf.contrib.keras
+      was the same API).
 
   Returns:
     A Namespace whose attributes are the sub-modules described above.
@@ -132,6 +134,7 @@ def build(namespace_cls):
     training_names[name] = getattr(base, name) if base is not None else \
         _Missing("compat.tf.contrib.training.%s" % name, _hint_missing_slim())
   subs = {
+      "keras": keras,
       "training": namespace_cls(
           "compat.tf.contrib.training", None, training_names,
           "legacy-pipeline provides contrib.training's state saver, HParams "

@@ -11,9 +11,11 @@ it, each taken from the branch ``compat._probe`` chose:
   framework and training's loops -- see compat._contrib;
 * ``tf.nn.rnn_cell.{RNNCell, LSTMCell, BasicLSTMCell, GRUCell, MultiRNNCell,
   LSTMStateTuple}``;
-* ``tf.layers.dense`` and a ``tf.keras`` that builds graphs (Keras 2 where
-  installed, its ``Sequential`` taking higher-rank inputs as TF 1.x's did;
-  else ``legacy_pipeline.nn.layers``' ``Sequential``/``Dense``).
+* ``tf.layers.dense`` and a ``tf.keras`` (also ``tf.contrib.keras``) that
+  builds graphs: Keras 2 where installed, its ``Sequential`` taking
+  higher-rank inputs as TF 1.x's did; else ``legacy_pipeline.nn.keras``
+  (Layer subclassing, Dense, Dropout, Embedding, Activation, Flatten, Lambda,
+  Sequential, initializers, regularizers, activations, backend).
 
 Building it on TF 2.x calls ``tf.compat.v1.disable_v2_behavior()`` -- graph
 mode, v1 variables and control flow for the whole process -- because TF 1.x
@@ -76,9 +78,9 @@ def _keras2_hint(decision):
   return _KERAS2_HINT % ".".join(tf.version.VERSION.split(".")[:2])
 
 
-def _contrib_namespace(v1_is_tf1):
+def _contrib_namespace(v1_is_tf1, keras):
   if not v1_is_tf1:
-    return _contrib.build(Namespace)
+    return _contrib.build(Namespace, keras)
   real = tf.contrib  # pylint: disable=no-member
   training = Namespace(
       "compat.tf.contrib.training", real.training,
@@ -140,20 +142,28 @@ def _layers_and_keras(decision, v1):
         "Sequential": seq,
         "models": Namespace("compat.tf.keras.models", v1.keras.models,
                             {"Sequential": seq}, hint)}, hint)
+  from legacy_pipeline.nn import keras as lk  # pylint: disable=g-import-not-at-top
   from legacy_pipeline.nn import layers  # pylint: disable=g-import-not-at-top
-  hint = ("the in-house graph-mode Keras has models.Sequential, Sequential and "
-          "layers.Dense; for the rest " + _keras2_hint(decision))
+  hint = ("legacy-pipeline's graph-mode Keras (TF 1.15 semantics) provides "
+          "%s; for the rest " + _keras2_hint(decision))
+
+  def sub(name, module):
+    return Namespace("compat.tf.keras." + name, None,
+                     {n: getattr(module, n) for n in module.__all__},
+                     hint % ("tf.keras.%s.{%s}" % (name, ", ".join(
+                         module.__all__)) if len(module.__all__) < 12 else
+                             "only part of tf.keras." + name))
+
+  subs = {n: sub(n, getattr(lk, n)) for n in (
+      "layers", "models", "backend", "initializers", "regularizers",
+      "activations")}
+  subs.update({n: getattr(lk, n) for n in ("Sequential", "Model", "Input")})
   tf_layers = Namespace(
       "compat.tf.layers", None, {"dense": layers.dense},
       "the in-house tf.layers has dense only; for the rest " +
       _keras2_hint(decision))
-  keras = Namespace("compat.tf.keras", None, {
-      "Sequential": layers.Sequential,
-      "models": Namespace("compat.tf.keras.models", None,
-                          {"Sequential": layers.Sequential}, hint),
-      "layers": Namespace("compat.tf.keras.layers", None,
-                          {"Dense": layers.Dense}, hint),
-  }, hint)
+  keras = Namespace("compat.tf.keras", None, subs, hint % (
+      "layers, models, backend, initializers, regularizers, activations"))
   return tf_layers, keras
 
 
@@ -184,7 +194,7 @@ def build(decision=None):
       "GIT_VERSION": tf.version.GIT_VERSION,
       "COMPILER_VERSION": tf.version.COMPILER_VERSION,
       "GRAPH_DEF_VERSION": tf.version.GRAPH_DEF_VERSION,
-      "contrib": _contrib_namespace(is_tf1),
+      "contrib": _contrib_namespace(is_tf1, keras),
       "nn": _nn(decision, v1),
       "layers": tf_layers,
       "keras": keras,

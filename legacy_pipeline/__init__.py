@@ -6,8 +6,9 @@ Public API (graph mode, ``tf.compat.v1``):
 * ``SequenceQueueingStateSaver``, ``NextQueuedSequenceBatch`` -- the state saver.
 * ``LSTMCell``, ``BasicLSTMCell``, ``GRUCell``, ``MultiRNNCell``,
   ``LSTMStateTuple``, ``RNNCell`` -- TF 1.x cells for TF builds without them.
-* ``dense``, ``Dense``, ``Sequential`` -- ``tf.layers.dense`` and graph-mode
-  Keras dense layers for TF builds whose Keras cannot build graphs (Keras 3).
+* ``dense``, ``Dense``, ``Sequential`` -- ``tf.layers.dense`` and TF 1.15's
+  graph-mode Keras ``Dense``/``Sequential`` for TF builds whose Keras cannot
+  build graphs (Keras 3); the rest of that Keras is ``legacy_pipeline.nn.keras``.
 * ``queue_runners`` -- start/stop/join queue-runner threads safely.
 * ``add_stall_watchdog`` -- opt-in: a stalled saver becomes a StallError.
 * ``batch_sequences_with_states_from_dataset``, ``sequence_example_dataset``
@@ -27,8 +28,8 @@ from legacy_pipeline.nn.cells import LSTMStateTuple
 from legacy_pipeline.nn.cells import MultiRNNCell
 from legacy_pipeline.nn.cells import RNNCell
 from legacy_pipeline.errors import Error
-from legacy_pipeline.nn.layers import Dense
-from legacy_pipeline.nn.layers import Sequential
+from legacy_pipeline.nn.keras.layers import Dense
+from legacy_pipeline.nn.keras.models import Sequential
 from legacy_pipeline.nn.layers import dense
 from legacy_pipeline.saver.runners import queue_runners
 from legacy_pipeline.saver.state_saver import NextQueuedSequenceBatch

@@ -19,6 +19,7 @@ import pytest
 import tensorflow as tf
 
 import cell_fixture
+import keras_fixture
 import compat
 import legacy_pipeline
 from compat import _table
@@ -137,3 +138,60 @@ def test_fixture_regenerated_in_this_run(tmp_path, source):
       v1.train.list_variables(os.path.join(FIXTURE, "cells")))
   rnn_cell, dense = SOURCES[source]
   assert _restore_and_run(out, rnn_cell, dense()) >= 15 * 7
+
+
+# -- graph-mode Keras and contrib.layers ------------------------------------------
+
+KERAS_FIXTURE = os.path.join(HERE, "fixtures", "tf115_keras")
+KERAS_FETCHES = 51
+
+
+def _contrib_layers():
+  """tf.contrib.layers as the namespace serves it, without building tf."""
+  if TF1:
+    return tf.contrib.layers  # pylint: disable=no-member
+  from compat import _contrib  # pylint: disable=g-import-not-at-top
+  from compat import _namespace  # pylint: disable=g-import-not-at-top
+  from legacy_pipeline.nn import keras  # pylint: disable=g-import-not-at-top
+  return _contrib.build(_namespace.Namespace, keras).layers
+
+
+def test_inhouse_keras_restores_tf115_keras_checkpoint():
+  from legacy_pipeline.nn import keras  # pylint: disable=g-import-not-at-top
+  expected = np.load(os.path.join(KERAS_FIXTURE, "expected.npz"))
+  assert str(expected["tf_version"]) == "1.15.5"
+  assert keras_fixture.check(KERAS_FIXTURE, v1, keras,
+                             _contrib_layers()) == KERAS_FETCHES
+
+
+def test_chosen_keras_restores_tf115_keras_checkpoint():
+  # The namespace switches the process to graph mode: a fresh process.
+  out = subprocess.check_output(
+      [sys.executable, os.path.join(HERE, "keras_fixture.py"), "--check",
+       KERAS_FIXTURE], timeout=300).decode()
+  assert "compared %d" % KERAS_FETCHES in out
+
+
+def test_keras_fixture_names_cover_each_layer_kind():
+  names = {n for n, _ in v1.train.list_variables(
+      os.path.join(KERAS_FIXTURE, "layers"))}
+  for want in ("dense/kernel", "dense_2/bias",  # Sequential built at add()
+               "deferred/sequential/dense_3/kernel",  # built at first call
+               "custom/scale", "custom/gated/gate", "custom/gated/offset",
+               "custom/gated/proj/kernel", "classifier/dense_5/kernel",
+               "embedding/embeddings", "contrib/fc/weights",
+               "contrib/fc/LayerNorm/gamma", "contrib/fully_connected/biases",
+               "contrib/words/embeddings"):
+    assert want in names
+
+
+@pytest.mark.skipif(not TF1, reason="the fixture is written by TF 1.15's Keras")
+def test_keras_fixture_regenerated_in_this_run(tmp_path):
+  out = str(tmp_path / "fresh")
+  subprocess.check_call([sys.executable, os.path.join(HERE, "keras_fixture.py"),
+                         out], timeout=300)
+  assert dict(v1.train.list_variables(os.path.join(out, "layers"))) == dict(
+      v1.train.list_variables(os.path.join(KERAS_FIXTURE, "layers")))
+  from legacy_pipeline.nn import keras  # pylint: disable=g-import-not-at-top
+  assert keras_fixture.check(out, v1, keras, tf.contrib.layers) == \
+      KERAS_FETCHES  # pylint: disable=no-member

@@ -130,7 +130,9 @@ for name in ("RNNCell", "LSTMCell", "BasicLSTMCell", "GRUCell",
   cls = getattr(tf.nn.rnn_cell, name)
   out["cell_" + name] = cls is getattr(lp, name)
 out["dense_inhouse"] = tf.layers.dense is layers.dense
-out["keras_inhouse"] = tf.keras.models.Sequential is layers.Sequential
+from legacy_pipeline.nn import keras as lk
+out["keras_inhouse"] = tf.keras.models.Sequential is lk.Sequential
+out["contrib_keras_same"] = tf.contrib.keras.layers.Dense is tf.keras.layers.Dense
 out["has_ssrnn"] = callable(tf.nn.static_state_saving_rnn)
 for name in ("SequenceQueueingStateSaver", "NextQueuedSequenceBatch"):
   out["has_" + name] = hasattr(tf.contrib.training, name)
@@ -181,6 +183,7 @@ def test_tf1_namespace_in_a_fresh_process(backend):
                "MultiRNNCell", "LSTMStateTuple"):
     assert r["cell_" + name] == (d.cells == "inhouse"), name
   assert r["dense_inhouse"] == r["keras_inhouse"] == (d.layers == "inhouse")
+  assert r["contrib_keras_same"]
   assert r["keras_graph_value_shape"] == [2, 1]
   assert r["keras_rank3_shape"] == [5, 2, 1] and r["keras_rank3_same_math"]
   assert r["dropout_inhouse"] == (d.cells == "inhouse")

@@ -1,4 +1,4 @@
-"""legacy_pipeline.nn.layers: tf.layers.dense and graph-mode Keras Dense/Sequential."""
+"""legacy_pipeline.nn.layers: tf.layers.dense (graph-mode Keras: test_keras.py)."""
 from __future__ import absolute_import, division, print_function
 
 import numpy as np
@@ -73,39 +73,3 @@ def test_dense_needs_known_depth_and_float_inputs():
       layers.dense(v1.placeholder(tf.float32, [None, None]), 2)
     with pytest.raises(TypeError, match="floating point"):
       layers.dense(tf.ones([1, 3], tf.int32), 2)
-
-
-def test_keras_style_sequential_builds_once_and_reuses():
-  with tf.Graph().as_default():
-    model = layers.Sequential(name="logits")
-    model.add(layers.Dense(8, activation="relu", input_dim=3))
-    model.add(layers.Dense(8, activation="relu"))
-    model.add(layers.Dense(1))
-    a = model(tf.ones([4, 2, 3]))
-    b = model(tf.zeros([4, 2, 3]))
-    assert a.get_shape().as_list() == [4, 2, 1]
-    assert _names() == [
-        "logits/dense/bias", "logits/dense/kernel", "logits/dense_1/bias",
-        "logits/dense_1/kernel", "logits/dense_2/bias", "logits/dense_2/kernel"]
-    assert len(model.trainable_variables) == 6
-    assert len(model.layers[0].weights) == 2
-    optimizer = v1.train.AdadeltaOptimizer(0.01)
-    train = optimizer.minimize(tf.reduce_sum(a) + tf.reduce_sum(b))
-    with v1.Session() as sess:
-      sess.run(v1.global_variables_initializer())
-      sess.run(train)
-
-
-def test_keras_style_errors():
-  with tf.Graph().as_default():
-    with pytest.raises(ValueError, match="input_dim 5"):
-      layers.Dense(2, input_dim=5)(tf.ones([1, 3]))
-    with pytest.raises(ValueError, match="has no layers"):
-      layers.Sequential()(tf.ones([1, 3]))
-    with pytest.raises(TypeError, match="expected a layer"):
-      layers.Sequential().add(3)
-    layer = layers.Dense(2)
-    layer(tf.ones([1, 3]))
-  with tf.Graph().as_default():
-    with pytest.raises(ValueError, match="another graph"):
-      layer(tf.ones([1, 3]))

@@ -101,7 +101,7 @@ def test_contrib_names_not_provided_say_so(tmp_path):
 import json
 from compat import tf
 out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
-for path in ("rnn.NASCell", "keras", "nonexistent",
+for path in ("rnn.NASCell", "keras.layers.Dense", "lookup", "nonexistent",
              "seq2seq.BeamSearchDecoder", "rnn.OutputProjectionWrapper"):
   out[path] = walk(tf.contrib, path, call=False)
 try:
@@ -118,9 +118,10 @@ print(json.dumps(out))
   assert out["version"] == [tf.version.VERSION, tf.version.VERSION, True]
   assert "not yet the other contrib cells (NASCell" in out["rnn.NASCell"]
   assert out["rnn.OutputProjectionWrapper"] == "found"
-  assert "tf.contrib.keras is not provided by legacy-pipeline" in \
-      out["keras"]
-  assert "TF 2.x offers tf.compat.v1.keras" in out["keras"]
+  assert out["keras.layers.Dense"] == "found"
+  assert "tf.contrib.lookup is not provided by legacy-pipeline" in \
+      out["lookup"]
+  assert "TF 2.x offers tf.lookup" in out["lookup"]
   assert "CudnnCompatibleLSTMCell" in out["CudnnLSTM"] and \
       "GPU" in out["CudnnLSTM"]
   assert out["compatible"] == 4
