@@ -10,7 +10,8 @@ What TF 1.x graph code relies on, kept as TF 1.15's Keras did it:
   not variable scopes, and a layer never reuses another layer's variables;
   in the global and (if trainable) trainable collections;
 * ``build(input_shape)`` once, on the first call, inside the layer's name
-  scope; the layer's dtype is the first input's float dtype unless given;
+  scope; the layer's dtype is the first input's dtype unless given (an
+  integer first input makes integer weights, as in TF 1.15);
 * losses: activity regularizers (divided by the batch size) and
   ``add_loss``'s, then weight regularizers (``<weight>/Regularizer``), then
   the sub-layers' go to ``layer.losses`` only -- not to
@@ -86,7 +87,7 @@ class Layer(object):
     trainable: whether the layer's weights are trainable.
     name: the layer's name; default: the class name in snake case, unique
       per graph.
-    dtype: the weights' dtype; default: the first input's float dtype.
+    dtype: the weights' dtype; default: the first input's dtype.
     **kwargs: ``input_shape``, ``batch_input_shape``, ``batch_size``,
       ``input_dim``, ``weights`` (initial values), ``activity_regularizer``.
 
@@ -344,10 +345,9 @@ class Layer(object):
     if self.built:
       return
     flat = tf.nest.flatten(inputs)
-    if self._dtype is None:
-      floats = [x.dtype.base_dtype for x in flat
-                if hasattr(x, "dtype") and x.dtype.base_dtype.is_floating]
-      self._dtype = (floats[0] if floats else tf.as_dtype(K.floatx())).name
+    if self._dtype is None and flat and hasattr(flat[0], "dtype"):
+      # TF 1.15: the first input's dtype, even an integer one.
+      self._dtype = flat[0].dtype.base_dtype.name
     shapes = tf.nest.map_structure(
         lambda x: x.get_shape() if hasattr(x, "get_shape") else None, inputs)
     self.build(shapes)
