@@ -155,3 +155,64 @@ print(json.dumps(out))
   for path in ("layers.fully_connected", "training.train", "slim.learning",
                "framework.arg_scope", "metrics.streaming_accuracy"):
     assert "pip install tf-slim" in out[path], (path, out[path])
+
+
+# Every name issue 14 lists, by module: each must resolve through the
+# namespace in every env (on TF 1.15 through the real tf.contrib).
+_SURFACE = {
+    "contrib.layers": "fully_connected linear embed_sequence layer_norm "
+                      "flatten xavier_initializer variance_scaling_initializer "
+                      "l1_regularizer l2_regularizer apply_regularization "
+                      "optimize_loss",
+    "contrib.framework": "get_or_create_global_step create_global_step "
+                         "get_global_step get_variables get_model_variables "
+                         "get_variables_to_restore arg_scope add_arg_scope "
+                         "nest",
+    "contrib.metrics": "streaming_accuracy streaming_mean streaming_auc "
+                       "streaming_precision streaming_recall "
+                       "aggregate_metric_map",
+    "contrib.training": "HParams train evaluate_repeatedly StopAfterNEvalsHook "
+                        "SummaryAtEndHook batch_sequences_with_states "
+                        "SequenceQueueingStateSaver NextQueuedSequenceBatch",
+    "contrib.learn": "run_n run_feeds",
+    "contrib.seq2seq": "sequence_loss",
+    "contrib.cudnn_rnn": "CudnnCompatibleLSTMCell CudnnLSTM",
+    "contrib.rnn": "RNNCell BasicRNNCell BasicLSTMCell LSTMCell GRUCell "
+                   "MultiRNNCell LSTMStateTuple DropoutWrapper ResidualWrapper "
+                   "DeviceWrapper OutputProjectionWrapper InputProjectionWrapper "
+                   "LSTMBlockCell LayerNormBasicLSTMCell GRUBlockCellV2 "
+                   "static_rnn static_bidirectional_rnn static_state_saving_rnn "
+                   "stack_bidirectional_dynamic_rnn AttentionCellWrapper",
+    "contrib.slim": "arg_scope fully_connected losses metrics learning",
+    "contrib.slim.learning": "create_train_op train",
+    "nn.rnn_cell": "RNNCell BasicRNNCell BasicLSTMCell LSTMCell GRUCell "
+                   "MultiRNNCell LSTMStateTuple DropoutWrapper ResidualWrapper "
+                   "DeviceWrapper",
+    "keras": "Sequential layers models initializers regularizers backend",
+    "keras.layers": "Layer Dense Dropout Embedding Activation",
+    "contrib.keras.layers": "Layer Dense Dropout Embedding Activation",
+    "keras.backend": "learning_phase set_learning_phase get_session dot "
+                     "sparse_categorical_crossentropy",
+    "": "__version__ VERSION GIT_VERSION",
+}
+
+
+def test_every_listed_name_resolves(tmp_path):
+  script = tmp_path / "surface.py"
+  script.write_text(_WALK + u"""
+import json, sys
+%s
+surface = json.loads(sys.argv[1])
+out = {}
+for module, names in surface.items():
+  for name in names.split():
+    path = module + "." + name if module else name
+    out[path] = walk(tf, path, call=False)
+print(json.dumps(out))
+""" % ("import tensorflow as tf" if TF1 else "from compat import tf"))
+  env = dict(os.environ, PYTHONPATH=ROOT)
+  out = json.loads(subprocess.check_output(
+      [sys.executable, str(script), json.dumps(_SURFACE)], env=env,
+      timeout=300).decode().strip().splitlines()[-1])
+  assert len(out) >= 100
+  assert {k: v for k, v in out.items() if v != "found"} == {}
