@@ -1,0 +1,192 @@
+"""``python -m compat``: TF 1.x programs run unedited, and the static checker.
+
+The programs of tests/programs/ run from their original source (``import
+tensorflow as tf``, ``tf.contrib``) through ``python -m compat`` and must
+match the same TF 1.15 references as the import-swapped runs of
+test_programs.py.  tests/programs/tf1_pkg is a package of several modules
+that reach ``tensorflow.contrib`` at import time (``from tensorflow.contrib.rnn
+import LSTMCell``, ``import tensorflow.contrib.slim as slim``, a contrib
+default argument), run with ``-m``.
+"""
+from __future__ import absolute_import, division, print_function
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+import tensorflow as tf
+
+import test_programs
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PROGRAMS_DIR = os.path.join(HERE, "programs")
+TF1 = tf.version.VERSION.startswith("1.")
+
+
+def _compat(args, cwd=None, timeout=300):
+  env = dict(os.environ, PYTHONPATH=ROOT)
+  return subprocess.run([sys.executable, "-m", "compat"] + list(args),
+                        cwd=cwd, env=env, stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE, timeout=timeout)
+
+
+def _json(proc):
+  assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+  return json.loads(proc.stdout.decode().strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("name, rtol", test_programs.PROGRAMS,
+                         ids=[p[0] for p in test_programs.PROGRAMS])
+def test_program_runs_unedited_and_matches_tf115(name, rtol):
+  source = os.path.join(PROGRAMS_DIR, name + ".py")
+  assert "\nimport tensorflow as tf\n" in open(source).read()  # unswapped
+  want = json.load(open(os.path.join(HERE, "fixtures",
+                                     name + "_tf115.json")))
+  test_programs._close(_json(_compat([source])), want, rtol)  # pylint: disable=protected-access
+
+
+def test_package_runs_with_dash_m_and_keeps_argv_and_name():
+  out = _json(_compat(["-m", "tf1_pkg.main", "--steps", "4"],
+                      cwd=PROGRAMS_DIR))
+  assert out["argv"] == ["--steps", "4"] and out["name"] == "__main__"
+  # The program's `tf` is the TF 1.x namespace; TF itself stays real.
+  assert out["tf_is_real_module"] == TF1
+  assert out["real_is_tf2"] == (not TF1)
+  assert out["variables"] == ["head/biases", "head/weights",
+                              "rnn/lstm_cell/bias", "rnn/lstm_cell/kernel"]
+  assert len(out["losses"]) == 4 and out["losses"][-1] < out["losses"][0]
+
+
+def test_exit_status_and_traceback_are_the_programs():
+  proc = _compat(["-m", "tf1_pkg.main", "--steps", "1", "--exit", "3"],
+                 cwd=PROGRAMS_DIR)
+  assert proc.returncode == 3, proc.stderr.decode()[-2000:]
+  proc = _compat(["-m", "tf1_pkg.main", "--steps", "1", "--fail"],
+                 cwd=PROGRAMS_DIR)
+  assert proc.returncode == 1
+  err = proc.stderr.decode()
+  tb = err[err.rindex("Traceback (most recent call last):"):]
+  frames = re.findall(r'File "([^"]+)", line (\d+), in (\S+)', tb)
+  assert [(os.path.basename(f), int(l), fn) for f, l, fn in frames] == [
+      ("main.py", 36, "<module>"), ("main.py", 31, "main")], tb
+  assert tb.rstrip().endswith("ValueError: asked to fail")
+
+
+_SCRIPT = u"""
+import json, os, sys
+import tensorflow as tf
+from tensorflow.python.framework import ops   # TF internals stay real
+print(json.dumps({"argv": sys.argv, "name": __name__,
+                  "path0": sys.path[0], "file": __file__,
+                  "graph_mode": not tf.executing_eagerly(),
+                  "ops_is_real": ops.__name__ ==
+                      "tensorflow.python.framework.ops",
+                  "version": tf.VERSION}))
+"""
+
+
+def test_script_sees_a_direct_runs_argv_name_and_path(tmp_path):
+  script = tmp_path / "prog.py"
+  script.write_text(_SCRIPT)
+  out = _json(_compat([str(script), "a", "--b=1"]))
+  assert out["argv"] == [str(script), "a", "--b=1"]
+  assert out["name"] == "__main__" and out["file"] == str(script)
+  assert out["path0"] == str(tmp_path)
+  assert out["graph_mode"] and out["ops_is_real"]
+  assert out["version"] == tf.version.VERSION
+  missing = _compat([str(tmp_path / "nope.py")])
+  assert missing.returncode == 2 and b"can't open file" in missing.stderr
+
+
+def test_a_contrib_import_that_is_not_provided_fails_at_its_line(tmp_path):
+  if TF1:
+    pytest.skip("TF 1.x: the real tf.contrib has it")
+  script = tmp_path / "lookup.py"
+  script.write_text(u"import tensorflow as tf\n"
+                    u"from tensorflow.contrib.lookup import "
+                    u"index_table_from_file\n")
+  proc = _compat([str(script)])
+  assert proc.returncode == 1
+  err = proc.stderr.decode()
+  assert "ImportError" in err and "tf.contrib.lookup is not provided" in err
+  assert "TF 2.x offers tf.lookup" in err
+  assert 'lookup.py", line 2' in err
+
+
+def test_usage_and_describe():
+  assert _compat([]).returncode == 2
+  out = _compat(["--describe"])
+  assert out.returncode == 0 and b"state saver=" in out.stdout
+
+
+# -- python -m compat check ----------------------------------------------------
+
+
+def _check(paths):
+  proc = _compat(["check"] + list(paths))
+  return proc.returncode, proc.stdout.decode()
+
+
+def _listed(report):
+  return {m.group(2): m.group(1) for m in re.finditer(
+      r"^(ok|MISSING)\s+(\S+)\s+\[", report, re.M)}
+
+
+def test_check_lists_exactly_the_names_a_package_uses():
+  rc, report = _check([os.path.join(PROGRAMS_DIR, "tf1_pkg")])
+  assert rc == 0, report
+  assert _listed(report) == {n: "ok" for n in (
+      "tf.Session", "tf.constant", "tf.constant_initializer",
+      "tf.contrib.layers", "tf.contrib.layers.fully_connected",
+      "tf.contrib.rnn.BasicLSTMCell", "tf.contrib.rnn.DropoutWrapper",
+      "tf.contrib.rnn.LSTMCell", "tf.contrib.slim",
+      "tf.contrib.slim.arg_scope", "tf.float32", "tf.global_variables",
+      "tf.global_variables_initializer", "tf.nn.static_rnn",
+      "tf.reduce_mean", "tf.set_random_seed", "tf.square",
+      "tf.train.GradientDescentOptimizer", "tf.unstack")}
+  assert "0 missing" in report
+
+
+def test_check_finds_nothing_missing_in_the_programs():
+  rc, report = _check([PROGRAMS_DIR])
+  assert rc == 0, report
+  listed = _listed(report)
+  assert len(listed) >= 100
+  for name in ("tf.contrib.training.batch_sequences_with_states",
+               "tf.contrib.slim.learning.create_train_op",
+               "tf.contrib.slim.learning.train",
+               "tf.keras.layers.Layer", "tf.contrib.rnn.LSTMBlockCell",
+               "tf.contrib.learn.run_n", "tf.nn.static_state_saving_rnn"):
+    assert listed.get(name) == "ok", name
+
+
+def test_check_reports_what_is_missing_with_its_replacement(tmp_path):
+  (tmp_path / "old.py").write_text(
+      u"import tensorflow as tf\n"
+      u"from tensorflow.contrib import lookup\n"
+      u"t = lookup.index_table_from_file('vocab.txt')\n"
+      u"c = tf.contrib.rnn.NASCell(8)\n"
+      u"x = tf.float32.as_numpy_dtype\n")
+  (tmp_path / "py2.py").write_text(u"print 'hello'\n")
+  rc, report = _check([str(tmp_path)])
+  listed = _listed(report)
+  assert listed["tf.float32"] == "ok"  # reported up to the first non-module
+  assert "ERROR" in report and "py2.py does not parse" in report
+  assert rc == 1
+  if TF1:
+    assert listed["tf.contrib.lookup.index_table_from_file"] == "ok"
+    return
+  assert listed["tf.contrib.lookup"] == "MISSING"
+  assert listed["tf.contrib.rnn.NASCell"] == "MISSING"
+  assert "TF 2.x offers tf.lookup" in report
+  assert "not yet the other contrib cells (NASCell" in report
+  assert re.search(r"\d+ name\(s\) used: \d+ provided, 2 missing", report)
+
+
+def test_check_with_no_python_files(tmp_path):
+  rc, report = _check([str(tmp_path)])
+  assert rc == 2 and "no .py files" in report
