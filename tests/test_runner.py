@@ -151,6 +151,24 @@ def test_check_lists_exactly_the_names_a_package_uses():
   assert "0 missing" in report
 
 
+def test_check_lists_exactly_the_names_a_program_uses():
+  rc, report = _check([os.path.join(PROGRAMS_DIR, "contrib_basics.py")])
+  assert rc == 0, report
+  # Every tf.* reference of the source, read off it by hand.
+  assert sorted(_listed(report)) == sorted(
+      "tf." + n for n in (
+          "Session argmax constant constant_initializer "
+          "contrib.framework.arg_scope contrib.framework.get_model_variables "
+          "contrib.framework.get_or_create_global_step "
+          "contrib.framework.get_variables contrib.layers.fully_connected "
+          "contrib.layers.l2_regularizer contrib.layers.optimize_loss "
+          "contrib.learn.run_n contrib.metrics.streaming_accuracy "
+          "contrib.seq2seq.sequence_loss contrib.training.HParams "
+          "global_variables_initializer int32 int64 "
+          "local_variables_initializer losses.get_regularization_loss "
+          "reshape set_random_seed tile").split())
+
+
 def test_check_finds_nothing_missing_in_the_programs():
   rc, report = _check([PROGRAMS_DIR])
   assert rc == 0, report
