@@ -25,7 +25,8 @@ import collections
 import os
 import types
 
-_INTERNAL = ("python", "core", "tools", "lite", "include", "tsl", "_api")
+from compat._runner import INTERNAL
+from compat._runner import tf_subpath
 
 
 def _files(paths):
@@ -43,13 +44,8 @@ def _files(paths):
 
 def _tf_path(module):
   """``tensorflow.contrib.rnn`` -> ``tf.contrib.rnn`` (compat.v1 dropped)."""
-  parts = module.split(".")
-  if parts[0] != "tensorflow":
-    return None
-  rest = parts[1:]
-  if rest[:2] == ["compat", "v1"]:
-    rest = rest[2:]
-  return ".".join(["tf"] + rest)
+  rest = tf_subpath(module)
+  return None if rest is None else ".".join(["tf"] + rest)
 
 
 class _Uses(ast.NodeVisitor):
@@ -160,7 +156,7 @@ def _module_like(obj):
 def resolve(name, namespace, real_tf):
   """(reported name, None) if `name` resolves, else (name, why not)."""
   parts = name.split(".")[1:]
-  if parts and parts[0] in _INTERNAL:
+  if parts and parts[0] in INTERNAL:
     obj, root = real_tf, ["tf"]
   else:
     obj, root = namespace, ["tf"]

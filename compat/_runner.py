@@ -42,6 +42,22 @@ _HERE = os.path.abspath(__file__).rsplit(".", 1)[0]
 _RUNPY = os.path.abspath(runpy.__file__).rsplit(".", 1)[0]
 
 
+# tensorflow.<these> are TF's internals: always the real modules.
+INTERNAL = ("python", "core", "tools", "lite", "include", "dtensor", "tsl",
+            "_api")
+
+
+def tf_subpath(module):
+  """``tensorflow.contrib.rnn`` -> ``["contrib", "rnn"]`` (a leading
+  ``compat.v1`` dropped: it names the TF 1.x namespace too); None when
+  `module` is not under ``tensorflow``."""
+  parts = module.split(".")
+  if parts[0] != "tensorflow":
+    return None
+  rest = parts[1:]
+  return rest[2:] if rest[:2] == ["compat", "v1"] else rest
+
+
 def _is_library(importer):
   top = importer.partition(".")[0]
   return top in _LIBRARIES or top.startswith("tensorflow")
@@ -60,14 +76,8 @@ class _Redirect(object):
     Raises:
       ImportError: a ``tensorflow.contrib`` path the namespace lacks.
     """
-    parts = name.split(".")
-    if parts[0] != "tensorflow":
-      return None
-    rest = parts[1:]
-    if rest[:2] == ["compat", "v1"]:
-      rest = rest[2:]
-    elif rest and rest[0] in ("python", "core", "compat", "tools", "lite",
-                              "include", "dtensor", "tsl", "_api"):
+    rest = tf_subpath(name)
+    if rest is None or (rest and rest[0] in INTERNAL + ("compat",)):
       return None
     obj = self._namespace_fn()
     for i, part in enumerate(rest):
@@ -76,7 +86,7 @@ class _Redirect(object):
       except AttributeError as e:
         if rest[0] == "contrib":
           err = ImportError("No module named %r under legacy-pipeline's TF 1.x "
-                            "namespace: %s" % (".".join(parts[:i + 2]), e))
+                            "namespace: %s" % ("tensorflow." + ".".join(rest[:i + 1]), e))
           err.name = name
           raise err
         return None

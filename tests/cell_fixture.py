@@ -15,6 +15,9 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixture_io  # pylint: disable=g-import-not-at-top,wrong-import-position
+
 BATCH, STEPS, DEPTH = 3, 5, 4
 
 # name -> (cell factory over an rnn_cell namespace, uses dense on top)
@@ -150,18 +153,11 @@ def main(argv):
     saver = v1.train.Saver()
     with v1.Session() as sess:
       sess.run(v1.global_variables_initializer())
-      # Non-default values everywhere (zero biases would hide bias bugs).
-      for var in v1.global_variables():
-        shape = var.get_shape().as_list()
-        var.load(rng.uniform(-0.6, 0.6, shape).astype(np.float32), sess)
+      fixture_io.load_random_values(v1, sess, rng)
       values = sess.run(all_fetches)
       saver.save(sess, os.path.join(out, "cells"), write_meta_graph=False,
                  write_state=False)
-  for name, vals in values.items():
-    for i, v in enumerate(vals):
-      expected["%s/fetch_%d" % (name, i)] = v
-  np.savez(os.path.join(out, "expected.npz"), tf_version=tf.version.VERSION,
-           **expected)
+  fixture_io.write_expected(out, values, tf.version.VERSION, expected)
   print("wrote %s (TF %s): %d configs" % (out, tf.version.VERSION,
                                           len(CONFIGS)))
 

@@ -23,6 +23,9 @@ import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fixture_io  # pylint: disable=g-import-not-at-top,wrong-import-position
+
 GRAPH_SEED = 1234
 BATCH = 3
 
@@ -201,14 +204,7 @@ def check(fixture_dir, v1, keras, contrib_layers):
     with v1.Session() as sess:
       v1.train.Saver().restore(sess, prefix)
       values = sess.run(fetches)
-  compared = 0
-  for name, vals in values.items():
-    for i, v in enumerate(vals):
-      np.testing.assert_allclose(
-          v, expected["%s/fetch_%d" % (name, i)], rtol=1e-5, atol=1e-5,
-          err_msg="%s fetch %d" % (name, i))
-      compared += 1
-  return compared
+  return fixture_io.compare(values, expected)
 
 
 def main(argv):
@@ -237,20 +233,12 @@ def main(argv):
     saver = v1.train.Saver()
     with v1.Session() as sess:
       sess.run(v1.global_variables_initializer())
-      for var in v1.global_variables():
-        shape = var.get_shape().as_list()
-        var.load(rng.uniform(-0.6, 0.6, shape).astype(np.float32), sess)
+      fixture_io.load_random_values(v1, sess, rng)
       values = sess.run(fetches)
       saver.save(sess, os.path.join(out, "layers"), write_meta_graph=False,
                  write_state=False)
-  expected = {}
-  for name, vals in values.items():
-    for i, v in enumerate(vals):
-      expected["%s/fetch_%d" % (name, i)] = v
-  np.savez(os.path.join(out, "expected.npz"), tf_version=tf.version.VERSION,
-           **expected)
-  print("wrote %s (TF %s): %d fetches" % (out, tf.version.VERSION,
-                                          len(expected)))
+  count = fixture_io.write_expected(out, values, tf.version.VERSION)
+  print("wrote %s (TF %s): %d fetches" % (out, tf.version.VERSION, count))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import pytest
 import tensorflow as tf
 
 import cell_fixture
+import fixture_io
 import keras_fixture
 import compat
 import legacy_pipeline
@@ -74,14 +75,7 @@ def _restore_and_run(fixture_dir, rnn_cell, dense):
     with v1.Session() as sess:
       v1.train.Saver().restore(sess, prefix)
       values = sess.run(fetches)
-  compared = 0
-  for name, vals in values.items():
-    for i, v in enumerate(vals):
-      np.testing.assert_allclose(
-          v, expected["%s/fetch_%d" % (name, i)], rtol=1e-5, atol=1e-5,
-          err_msg="%s fetch %d" % (name, i))
-      compared += 1
-  return compared
+  return fixture_io.compare(values, expected)
 
 
 @pytest.mark.parametrize("source", sorted(SOURCES))
