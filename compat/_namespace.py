@@ -6,6 +6,7 @@ it, each taken from the branch ``compat._probe`` chose:
 
 * ``tf.__version__``, ``tf.VERSION``, ``tf.GIT_VERSION``,
   ``tf.COMPILER_VERSION``, ``tf.GRAPH_DEF_VERSION``;
+* ``tf.compat.v1``: the namespace itself (``tf.compat.v2`` stays TF's);
 * ``tf.contrib``: the state saver, training.HParams, seq2seq.sequence_loss,
   learn.run_n/run_feeds, and (through tf-slim) slim, layers, metrics,
   framework and training's loops -- see compat._contrib;
@@ -188,7 +189,7 @@ def build(decision=None):
     tf.compat.v1.disable_v2_behavior()
   v1 = tf.compat.v1
   tf_layers, keras = _layers_and_keras(decision, v1)
-  return Namespace("compat.tf", v1, {
+  namespace = Namespace("compat.tf", v1, {
       "__version__": tf.version.VERSION,
       "VERSION": tf.version.VERSION,
       "GIT_VERSION": tf.version.GIT_VERSION,
@@ -199,6 +200,12 @@ def build(decision=None):
       "layers": tf_layers,
       "keras": keras,
   }, "not in tf.compat.v1 of TF %s" % tf.version.VERSION)
+  # TF 1.13+ code spells the namespace tf.compat.v1 (`import
+  # tensorflow.compat.v1 as tf`): that path leads back here.
+  namespace.__dict__["compat"] = Namespace(
+      "compat.tf.compat", tf.compat, {"v1": namespace},
+      "not in tf.compat of TF %s" % tf.version.VERSION)
+  return namespace
 
 
 _BUILT = []

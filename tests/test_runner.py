@@ -102,6 +102,23 @@ def test_script_sees_a_direct_runs_argv_name_and_path(tmp_path):
   assert missing.returncode == 2 and b"can't open file" in missing.stderr
 
 
+def test_tf_compat_v1_spelling_gets_the_namespace_too(tmp_path):
+  # TF 1.13-1.15 code often wrote `import tensorflow.compat.v1 as tf`; on
+  # Keras 3 the real tf.compat.v1.nn.rnn_cell.LSTMCell raises.
+  script = tmp_path / "v1.py"
+  script.write_text(u"import json\n"
+                    u"import tensorflow.compat.v1 as tf\n"
+                    u"from tensorflow.contrib.training import HParams\n"
+                    u"tf.disable_v2_behavior()\n"
+                    u"cell = tf.nn.rnn_cell.LSTMCell(3)\n"
+                    u"x = tf.placeholder(tf.float32, [2, 4])\n"
+                    u"y, _ = cell(x, cell.zero_state(2, tf.float32))\n"
+                    u"print(json.dumps({'a': HParams(a=1).a, "
+                    u"'shape': y.get_shape().as_list()}))\n")
+  out = _json(_compat([str(script)]))
+  assert out == {"a": 1, "shape": [2, 3]}
+
+
 def test_a_contrib_import_that_is_not_provided_fails_at_its_line(tmp_path):
   if TF1:
     pytest.skip("TF 1.x: the real tf.contrib has it")
