@@ -87,7 +87,10 @@ def _contrib_namespace(v1_is_tf1, keras):
       "compat.tf.contrib.training", real.training,
       {n: _table.saver_symbol(n) for n in _table.SAVER},
       "not in TF %s's tf.contrib.training" % tf.version.VERSION)
-  return Namespace("compat.tf.contrib", real, {"training": training},
+  # tf.contrib.keras was the same API as tf.keras: keep them one (they
+  # differ when LEGACY_PIPELINE_BACKEND=inhouse chose the in-house Keras).
+  return Namespace("compat.tf.contrib", real,
+                   {"training": training, "keras": keras},
                    "not in TF %s's tf.contrib" % tf.version.VERSION)
 
 
