@@ -35,6 +35,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(1, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import tensorflow as tf  # noqa: E402
@@ -46,6 +47,9 @@ TIMEOUT = tf1.RunOptions(timeout_in_ms=120000)
 
 
 def impl_module(name):
+  if name == "scheduled-proto":  # issue 16's design prototype, not the library
+    import scheduled_proto  # pylint: disable=g-import-not-at-top
+    return scheduled_proto
   if name == "contrib":
     from tensorflow.contrib import training  # pylint: disable=g-import-not-at-top
     return training
@@ -256,7 +260,8 @@ def main(argv=None):
   p.add_argument("--case", required=True,
                  choices=["make-data", "pipeline", "limit", "limit-per-record",
                           "tutorial", "memory"])
-  p.add_argument("--impl", choices=["contrib", "inhouse"], default="inhouse")
+  p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled-proto"],
+                 default="inhouse")
   p.add_argument("--data", default=os.path.join(
       os.path.dirname(os.path.abspath(__file__)), ".data"))
   p.add_argument("--batch", type=int, default=32)
