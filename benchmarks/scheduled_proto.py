@@ -297,7 +297,7 @@ def _run(make, lengths, num_unroll, batch_size, steps=100000):
       try:
         for _ in range(steps):
           vals = sess.run(fetch + [save], options=tf1.RunOptions(
-              timeout_in_ms=20000))[:-1]
+              timeout_in_ms=5000))[:-1]
           out.append([v.tolist() if hasattr(v, "tolist") else v
                       for v in vals])
       except tf.errors.OutOfRangeError:
