@@ -46,152 +46,151 @@ tf1 = tf.compat.v1
 INT64_MIN = np.iinfo(np.int64).min
 
 
-class ScheduledBatch(object):
-  """The NextQueuedSequenceBatch-like result of `build`."""
+def _local(value, name, dtype=None, validate_shape=True):
+  return tf1.Variable(value, dtype=dtype, trainable=False, name=name,
+                      collections=[tf1.GraphKeys.LOCAL_VARIABLES],
+                      use_resource=True, validate_shape=validate_shape)
 
-  def __init__(self, fields, states, init_states, batch_size):
-    self._f = fields
-    self._states = states  # name -> (variable, saved-batch counter)
-    self._init = init_states
+
+class ScheduledBatch(object):
+  """The NextQueuedSequenceBatch-like result of `build`.
+
+  Rows continuing an example come first (they are older), then the k new
+  examples of this batch; `carried(var)` gathers the continuing rows of a
+  per-row variable by their previous row and appends the new rows' values.
+  """
+
+  def __init__(self, ints, base_key, seqs, firsts, carry, states, batch_size):
     self.batch_size = batch_size
-    self.key = fields["key"]
-    self.next_key = fields["next_key"]
-    self.length = fields["length"]
-    self.total_length = fields["total_length"]
-    self.sequence = fields["sequence"]
-    self.sequence_count = fields["sequence_count"]
-    self.insertion_index = fields["insertion_index"]
-    self.sequences = {k[4:]: v for k, v in fields.items()
-                      if k.startswith("seq/")}
-    self.context = {k[4:]: v for k, v in fields.items()
-                    if k.startswith("ctx/")}
+    self.length = tf.cast(ints[:, 0], tf.int32)
+    self.total_length = tf.cast(ints[:, 1], tf.int32)
+    self.sequence = tf.cast(ints[:, 2], tf.int32)
+    self.sequence_count = tf.cast(ints[:, 3], tf.int32)
+    self._prev = tf.cast(ints[:, 4], tf.int32)
+    self._batch_no = ints[0, 5]
+    self.insertion_index = ints[:, 6]
+    self._states = states
+    n = tf.shape(ints)[0]
+    self._n_old = n - tf.shape(firsts[0])[0] if firsts else n
+    self._firsts = firsts
+    width = dict(width=5, fill="0")
+    count = tf.strings.as_string(self.sequence_count, **width)
+    self.key = tf.strings.join([tf.strings.as_string(self.sequence, **width),
+                                "_of_", count, ":", base_key])
+    last = tf.equal(self.sequence + 1, self.sequence_count)
+    self.next_key = tf1.where(
+        last, tf.strings.join(["STOP:", base_key]),
+        tf.strings.join([tf.strings.as_string(self.sequence + 1, **width),
+                         "_of_", count, ":", base_key]))
+    self.sequences = seqs
+    self.context = carry
+
+  def _carried(self, var, new_rows):
+    old = tf.gather(var, self._prev[:self._n_old])
+    return tf.concat([old, new_rows], 0)
 
   def state(self, name):
-    var, saved = self._states[name]
+    var, saved, index = self._states[name]
     # The previous batch's state must have been saved before this batch
     # reads it: a consumer that skipped save_state gets an error, not a
     # stale state.
-    batch_no = self._f["batch_no"][0]
     ok = tf1.Assert(
-        tf.logical_or(tf.equal(saved, batch_no - 1),
-                      tf.reduce_all(tf.equal(self.sequence, 0))),
+        tf.logical_or(tf.equal(saved, self._batch_no - 1),
+                      tf.equal(self._n_old, 0)),
         ["state saver: save_state(%r) was not run for the batch before "
-         "batch" % name, batch_no], name="CheckStateSaved_%s" % name)
+         "batch" % name, self._batch_no], name="CheckStateSaved_%s" % name)
     with tf.control_dependencies([ok]):
-      prev = tf.maximum(self._f["prev_row"], 0)
-      carried = tf.gather(var, prev)
-    first = tf.equal(self.sequence, 0)
-    init = self._f["init/" + name]
-    rank = init.get_shape().ndims
-    mask = tf.reshape(first, [-1] + [1] * (rank - 1))
-    return tf1.where(tf.broadcast_to(mask, tf.shape(init)), init, carried)
+      return self._carried(var, self._firsts[index])
 
   def save_state(self, name, value):
-    var, saved = self._states[name]
+    var, saved, _ = self._states[name]
     assign = tf1.assign(var, value, validate_shape=False)
     with tf.control_dependencies([assign]):
-      return tf1.assign(saved, self._f["batch_no"][0])
+      return tf1.assign(saved, self._batch_no)
 
 
 def build(key, sequences, context, length, initial_states, num_unroll,
           batch_size, num_threads=1, capacity=None, name="scheduled"):
   """The prefetch, runner and take of the prototype (see the module doc).
 
-  `capacity` bounds the examples in flight (a token FIFO, as contrib's).
+  Only the segments' priorities, one packed int64 vector, the base key and
+  the sequences go through the PriorityQueue; an example's context and
+  initial states go once through a FIFO in insertion order (new examples
+  enter a batch in that order, after the continuing ones), and the take
+  carries contexts from batch to batch like states.  `capacity` bounds the
+  examples in flight (a token FIFO, as contrib's).
   """
   B, u = batch_size, num_unroll
   with tf1.variable_scope(name):
     room = None if capacity is None else tf1.FIFOQueue(
         capacity, [tf.int32], shapes=[[]], name="capacity")
-    occ = tf1.Variable(tf.zeros([8], tf.int32), validate_shape=False,
-                       trainable=False, name="occupancy",
-                       collections=[tf1.GraphKeys.LOCAL_VARIABLES],
-                       use_resource=True)
-    base = tf1.Variable(0, dtype=tf.int64, trainable=False, name="base",
-                        collections=[tf1.GraphKeys.LOCAL_VARIABLES],
-                       use_resource=True)
-    next_index = tf1.Variable(INT64_MIN, dtype=tf.int64, trainable=False,
-                              name="next_index",
-                              collections=[tf1.GraphKeys.LOCAL_VARIABLES],
-                       use_resource=True)
+    occ = _local(tf.zeros([8], tf.int32), "occupancy", validate_shape=False)
+    base = _local(0, "base", tf.int64)
+    next_index = _local(INT64_MIN, "next_index", tf.int64)
     section = tf.CriticalSection(name="schedule")
     seq_names = sorted(sequences)
     ctx_names = sorted(context)
     st_names = sorted(initial_states)
-    comps = ([("key", tf.string, []), ("next_key", tf.string, []),
-              ("meta", tf.int32, [4]), ("prev_row", tf.int32, []),
-              ("insertion_index", tf.int64, []), ("batch_no", tf.int64, [])] +
-             [("seq/" + k, sequences[k].dtype,
-               [u] + sequences[k].get_shape().as_list()[1:])
-              for k in seq_names] +
-             [("ctx/" + k, context[k].dtype, context[k].get_shape().as_list())
-              for k in ctx_names] +
-             [("init/" + k, tf.as_dtype(np.asarray(initial_states[k]).dtype)
-               if not isinstance(initial_states[k], tf.Tensor)
-               else initial_states[k].dtype,
-               list(np.shape(initial_states[k])) if not isinstance(
-                   initial_states[k], tf.Tensor) else
-               initial_states[k].get_shape().as_list()) for k in st_names])
-    pq = tf1.PriorityQueue(capacity=2 ** 30, types=[c[1] for c in comps],
-                           shapes=[c[2] for c in comps], name="segments")
+    inits = {k: tf.convert_to_tensor(initial_states[k]) for k in st_names}
+    firsts_vals = [context[k] for k in ctx_names] + [inits[k]
+                                                     for k in st_names]
+    firsts = None if not firsts_vals else tf1.FIFOQueue(
+        2 ** 30, [v.dtype for v in firsts_vals],
+        shapes=[v.get_shape() for v in firsts_vals], name="firsts")
+    pq = tf1.PriorityQueue(
+        capacity=2 ** 30,
+        types=[tf.string, tf.int64] + [sequences[k].dtype for k in seq_names],
+        shapes=[[], [7]] + [[u] + sequences[k].get_shape().as_list()[1:]
+                            for k in seq_names], name="segments")
     tokens = tf1.FIFOQueue(2 ** 30, [tf.int32], shapes=[[]], name="tokens")
 
     # -- one example: its segments --------------------------------------------
     length = tf.cast(length, tf.int32)
     count = tf.math.floordiv(length + u - 1, u)
     steps = tf.range(count)
-    keys = tf.strings.join([tf.strings.as_string(steps, width=5, fill="0"),
-                            "_of_", tf.strings.as_string(count, width=5,
-                                                         fill="0"), ":", key])
-    next_keys = tf.concat([keys[1:], [tf.strings.join(["STOP:", key])]], 0)
-    ones = tf.ones([count], tf.int32)
-    lengths = tf.minimum(u, tf.maximum(0, length - u * steps))
-    meta = tf.stack([lengths, length * ones, steps, count * ones], 1)
-    split = {}
+    split = []
     for k in seq_names:
       v = sequences[k]
       inner = v.get_shape().as_list()[1:]
       pad = count * u - tf.shape(v)[0]
       v = tf.pad(v, [[0, pad]] + [[0, 0]] * len(inner))
-      split[k] = tf.reshape(v, [count, u] + inner)
-    tiled = {k: tf.tile(tf.expand_dims(context[k], 0),
-                        [count] + [1] * context[k].get_shape().ndims)
-             for k in ctx_names}
-    inits = {}
-    for k in st_names:
-      v = tf.convert_to_tensor(initial_states[k])
-      inits[k] = tf.tile(tf.expand_dims(v, 0),
-                         [count] + [1] * v.get_shape().ndims)
+      split.append(tf.reshape(v, [count, u] + inner))
+    per_seg = tf.stack([tf.minimum(u, tf.maximum(0, length - u * steps)),
+                        steps], 1)
 
     def schedule():
-      """Places the example; returns (rows, first batch, index, #completed)."""
+      """Places the example; returns the number of batches it completed."""
       b = base.read_value()
       cur = occ.read_value()
-      frontier = b  # the frontier is kept at base (compacted below)
-      need = count + 1
-      grow = tf.maximum(0, need - tf.shape(cur)[0])
+      index = next_index.read_value()
+      grow = tf.maximum(0, count + 1 - tf.shape(cur)[0])
       cur = tf.concat([cur, tf.zeros([grow], tf.int32)], 0)
       rows = cur[:count]
-      cur = cur + tf.pad(tf.ones([count], tf.int32), [[0, tf.shape(cur)[0] -
-                                                        count]])
-      full = tf.cast(tf.equal(cur, B), tf.int32)
-      done = tf.reduce_sum(tf.math.cumprod(full))  # leading full batches
+      cur = cur + tf.pad(tf.ones([count], tf.int32),
+                         [[0, tf.shape(cur)[0] - count]])
+      done = tf.reduce_sum(tf.math.cumprod(
+          tf.cast(tf.equal(cur, B), tf.int32)))
       cur = tf.concat([cur[done:], tf.zeros([done], tf.int32)], 0)
-      index = tf.identity(next_index)
+      # Every read above precedes the writes below (a read and a write of
+      # one variable in one run are otherwise unordered).
       with tf.control_dependencies([rows, index, b]):
         updates = [tf1.assign(occ, cur, validate_shape=False),
                    tf1.assign_add(base, tf.cast(done, tf.int64)),
                    tf1.assign_add(next_index, 1)]
-      prev = tf.concat([[-1], rows[:-1]], 0)
-      first_batch = frontier
-      batch_nos = first_batch + tf.cast(steps, tf.int64)
-      prio = batch_nos * B + tf.cast(rows, tf.int64)
-      values = ([prio, keys, next_keys, meta, prev,
-                 tf.fill([count], index), batch_nos] +
-                [split[k] for k in seq_names] + [tiled[k] for k in ctx_names] +
-                [inits[k] for k in st_names])
-      enq = pq.enqueue_many(values)
-      with tf.control_dependencies([enq] + updates):
+      batch_nos = b + tf.cast(steps, tf.int64)
+      ints = tf.concat([
+          tf.cast(per_seg[:, :1], tf.int64),
+          tf.fill([count, 1], tf.cast(length, tf.int64)),
+          tf.cast(per_seg[:, 1:], tf.int64),
+          tf.fill([count, 1], tf.cast(count, tf.int64)),
+          tf.cast(tf.expand_dims(tf.concat([[-1], rows[:-1]], 0), 1),
+                  tf.int64),
+          tf.expand_dims(batch_nos, 1), tf.fill([count, 1], index)], 1)
+      enq = [pq.enqueue_many([batch_nos * B + tf.cast(rows, tf.int64),
+                              tf.fill([count], key), ints] + split)]
+      if firsts is not None:
+        enq.append(firsts.enqueue(firsts_vals))
+      with tf.control_dependencies(enq + updates):
         tok = tokens.enqueue_many([tf.fill([done], B)])
       with tf.control_dependencies([tok]):
         return tf.identity(done)
@@ -218,31 +217,36 @@ def build(key, sequences, context, length, initial_states, num_unroll,
     # -- the take ---------------------------------------------------------------
     n = tokens.dequeue()
     out = pq.dequeue_many(n)
+    ints = out[2]
+    new = tf.reduce_sum(tf.cast(tf.equal(ints[:, 2], 0), tf.int32))
+    first_vals = [] if firsts is None else firsts.dequeue_many(new)
+    if firsts is not None and len(firsts_vals) == 1:
+      first_vals = [first_vals]
     if room is not None:
-      stops = tf.reduce_sum(tf.cast(tf.equal(out[3][:, 2] + 1, out[3][:, 3]),
+      stops = tf.reduce_sum(tf.cast(tf.equal(ints[:, 2] + 1, ints[:, 3]),
                                     tf.int32))
       with tf.control_dependencies([room.dequeue_many(stops)]):
-        out = [tf.identity(t) for t in out]
-    fields = {"key": out[1], "next_key": out[2], "prev_row": out[4],
-              "insertion_index": out[5], "batch_no": out[6]}
-    fields.update(length=out[3][:, 0], total_length=out[3][:, 1],
-                  sequence=out[3][:, 2], sequence_count=out[3][:, 3])
-    for i, (nm, _, _) in enumerate(comps[6:]):
-      fields[nm] = out[7 + i]
-    states = {}
-    for k in st_names:
-      shape = fields["init/" + k].get_shape().as_list()[1:]
-      var = tf1.Variable(tf.zeros([B] + shape, fields["init/" + k].dtype),
-                         validate_shape=False, trainable=False,
-                         name="state_" + k,
-                         collections=[tf1.GraphKeys.LOCAL_VARIABLES],
-                       use_resource=True)
-      saved = tf1.Variable(-1, dtype=tf.int64, trainable=False,
-                           name="saved_" + k,
-                           collections=[tf1.GraphKeys.LOCAL_VARIABLES],
-                       use_resource=True)
-      states[k] = (var, saved)
-    return ScheduledBatch(fields, states, inits, B)
+        ints = tf.identity(ints)
+    seqs = dict(zip(seq_names, out[3:]))
+    batch = ScheduledBatch(ints, out[1], seqs, list(first_vals), {}, {}, B)
+    # Contexts are carried by the take itself, states by save_state.
+    carry = {}
+    for i, k in enumerate(ctx_names):
+      shape = context[k].get_shape().as_list()
+      var = _local(tf.zeros([B] + shape, context[k].dtype), "context_" + k,
+                   validate_shape=False)
+      value = batch._carried(var, first_vals[i])  # pylint: disable=protected-access
+      with tf.control_dependencies([tf1.assign(var, value,
+                                               validate_shape=False)]):
+        carry[k] = tf.identity(value)
+    batch.context = carry
+    for i, k in enumerate(st_names):
+      shape = inits[k].get_shape().as_list()
+      var = _local(tf.zeros([B] + shape, inits[k].dtype), "state_" + k,
+                   validate_shape=False)
+      batch._states[k] = (var, _local(-1, "saved_" + k, tf.int64),  # pylint: disable=protected-access
+                          len(ctx_names) + i)
+    return batch
 
 
 def batch_sequences_with_states(input_key, input_sequences, input_context,
@@ -279,14 +283,15 @@ def _toy_input(lengths, depth=3):
 def _run(make, lengths, num_unroll, batch_size, steps=100000):
   with tf.Graph().as_default():
     enq, close, key, length, seq = _toy_input(lengths)
-    batch = make(key, {"x": seq}, {}, length, {"s": tf.zeros([2])},
+    ctx = {"c": tf.stack([tf.cast(length, tf.float32) * 2.0])}
+    batch = make(key, {"x": seq}, ctx, length, {"s": tf.zeros([2])},
                  num_unroll, batch_size)
     state = batch.state("s")
     save = batch.save_state("s", state + tf.cast(
         tf.expand_dims(batch.length, 1), tf.float32))
     fetch = [batch.key, batch.next_key, batch.length, batch.total_length,
              batch.sequence, batch.sequence_count, batch.insertion_index,
-             batch.sequences["x"], state]
+             batch.sequences["x"], batch.context["c"], state]
     out = []
     with tf1.Session() as sess:
       sess.run(tf1.local_variables_initializer())
@@ -325,7 +330,7 @@ def check(seed, n, num_unroll, batch_size):
   def contrib(key, seqs, ctx, length, init, u, b):
     return batch_sequences_with_states(key, seqs, ctx, length, init,
                                        num_unroll=u, batch_size=b,
-                                       num_threads=1, capacity=n + 1,
+                                       num_threads=1, capacity=max(n + 1, b),
                                        allow_small_batch=True)
 
   def ours(key, seqs, ctx, length, init, u, b):
