@@ -106,6 +106,10 @@ def _pipeline_graph(impl, files, batch_size, num_unroll, source="queue"):
                 num_unroll=num_unroll, batch_size=batch_size, num_threads=3,
                 capacity=1000, allow_small_batch=False, make_keys_unique=True,
                 make_keys_unique_seed=7)
+  if impl == "scheduled":
+    common["store"] = "scheduled"
+  elif impl == "inhouse":
+    common["store"] = "barrier"
   if source == "queue":
     queue = tf1.train.string_input_producer(files, shuffle=True, seed=1)
     key, record = tf1.TFRecordReader().read(queue)
@@ -260,7 +264,8 @@ def main(argv=None):
   p.add_argument("--case", required=True,
                  choices=["make-data", "pipeline", "limit", "limit-per-record",
                           "tutorial", "memory"])
-  p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled-proto"],
+  p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled",
+                                    "scheduled-proto"],
                  default="inhouse")
   p.add_argument("--data", default=os.path.join(
       os.path.dirname(os.path.abspath(__file__)), ".data"))

@@ -168,8 +168,9 @@ def build(key, sequences, context, length, initial_states, num_unroll,
       rows = cur[:count]
       cur = cur + tf.pad(tf.ones([count], tf.int32),
                          [[0, tf.shape(cur)[0] - count]])
-      done = tf.reduce_sum(tf.math.cumprod(
-          tf.cast(tf.equal(cur, B), tf.int32)))
+      # occupancy never increases along the batches, so the full ones are
+      # exactly the leading ones.
+      done = tf.reduce_sum(tf.cast(tf.equal(cur, B), tf.int32))
       cur = tf.concat([cur[done:], tf.zeros([done], tf.int32)], 0)
       # Every read above precedes the writes below (a read and a write of
       # one variable in one run are otherwise unordered).

@@ -33,7 +33,8 @@ def batch_sequences_with_states(input_key,
                                 pad=True,
                                 make_keys_unique=False,
                                 make_keys_unique_seed=None,
-                                name=None):
+                                name=None,
+                                store=None):
   """Batches segments of sequences, keeping a saved state per sequence.
 
   Drop-in replacement for TF 1.15's
@@ -63,6 +64,11 @@ def batch_sequences_with_states(input_key,
       separator), drawn per example with ``make_keys_unique_seed``.
     make_keys_unique_seed: op seed of that draw.
     name: name scope (default ``batch_sequences_with_states``).
+    store: which store batches the segments: "barrier" (contrib's),
+      "scheduled" (the same batches, placed as examples are read: faster;
+      needs a static batch_size), "auto" (scheduled when batch_size is a
+      static int) or None (the LEGACY_PIPELINE_STORE environment variable,
+      else "barrier").  A legacy_pipeline addition; see the README.
 
   Returns:
     A ``NextQueuedSequenceBatch``.  SparseTensor sequences come back as
@@ -95,14 +101,14 @@ def batch_sequences_with_states(input_key,
   return build(input_key, input_sequences, input_context, input_length,
                initial_states, num_unroll, batch_size, num_threads, capacity,
                allow_small_batch, pad, make_keys_unique, make_keys_unique_seed,
-               name)
+               name, store=store)
 
 
 def build(input_key, input_sequences, input_context, input_length,
           initial_states, num_unroll, batch_size, num_threads, capacity,
           allow_small_batch, pad, make_keys_unique, make_keys_unique_seed,
           name, start_segment=None, journal=None,
-          caller="batch_sequences_with_states"):
+          caller="batch_sequences_with_states", store=None):
   """batch_sequences_with_states, plus the in-flight journal's two hooks.
 
   Args:
@@ -111,6 +117,7 @@ def build(input_key, input_sequences, input_context, input_length,
       replayed example, see legacy_pipeline.saver.in_flight), or None.
     journal: the in_flight.Journal that save_state reports to, or None.
     caller: name used in messages and as the default name scope.
+    store: as batch_sequences_with_states.
 
   Returns:
     A NextQueuedSequenceBatch.
@@ -154,7 +161,8 @@ def build(input_key, input_sequences, input_context, input_length,
         input_context=input_context,
         initial_states=initial_states,
         capacity=capacity,
-        allow_small_batch=allow_small_batch)
+        allow_small_batch=allow_small_batch,
+        store=store)
     if start_segment is not None or journal is not None:
       saver.set_replay(start_segment, journal)
     # Last, after every argument check: constant inputs would be stored again

@@ -71,7 +71,8 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
 def batch_sequences_with_states_from_dataset(
     dataset, initial_states, num_unroll, batch_size, num_threads=3,
     capacity=1000, allow_small_batch=True, pad=True, make_keys_unique=False,
-    make_keys_unique_seed=None, name=None, checkpoint_in_flight=False):
+    make_keys_unique_seed=None, name=None, checkpoint_in_flight=False,
+    store=None):
   """batch_sequences_with_states fed from a tf.data.Dataset.
 
   Args:
@@ -92,6 +93,7 @@ def batch_sequences_with_states_from_dataset(
       and the dataset continues after the last example read.  Restore
       before starting the queue runners.  Dense sequences and context only;
       states float32/float64/int32/int64.
+    store: as batch_sequences_with_states.
 
   Returns:
     A NextQueuedSequenceBatch. When the dataset ends, the saver closes:
@@ -122,7 +124,7 @@ def batch_sequences_with_states_from_dataset(
           num_threads=num_threads, capacity=capacity,
           allow_small_batch=allow_small_batch, pad=pad,
           make_keys_unique=make_keys_unique,
-          make_keys_unique_seed=make_keys_unique_seed)
+          make_keys_unique_seed=make_keys_unique_seed, store=store)
     _checks.check_dict(initial_states, "initial_states",
                        "batch_sequences_with_states_from_dataset")
     journal = in_flight.Journal(dataset, initial_states, make_keys_unique,
@@ -136,7 +138,7 @@ def batch_sequences_with_states_from_dataset(
           element["key"], element["sequences"], element.get("context", {}),
           element.get("length"), states, num_unroll, batch_size, num_threads,
           capacity, allow_small_batch, pad, False, None, None,
-          start_segment=start, journal=journal)
+          start_segment=start, journal=journal, store=store)
     journal.bind(batch)
     tf1.add_to_collection(tf1.GraphKeys.SAVEABLE_OBJECTS,
                           journal.saveable(scope + "in_flight"))

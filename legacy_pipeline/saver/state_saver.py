@@ -332,11 +332,7 @@ class NextQueuedSequenceBatch(object):
       value = tf.identity(value, name="convert_%s" % state_name)
       value = _checks.check_shape(value, tf.shape(states[state_name]))
       keep = self._received["not_done_rows"]
-      op = saver._store.insert_many(  # pylint: disable=protected-access
-          saver._component_index("state", state_name),  # pylint: disable=protected-access
-          tf.gather(self._received["next_key"], keep),
-          tf.gather(value, keep),
-          name="BarrierInsertState_%s" % state_name)
+      op = saver._save(self, state_name, value, keep)  # pylint: disable=protected-access
       journal = saver._journal  # pylint: disable=protected-access
       if journal is not None:
         op = tf.group(op, journal.on_save_state(self, state_name, value),
@@ -386,6 +382,17 @@ class SequenceQueueingStateSaver(object):
     ``ValueError`` naming it.
   """
 
+  def __new__(cls, batch_size, *args, **kwargs):
+    """The scheduled store's subclass when `store` resolves to it."""
+    del args
+    if cls is SequenceQueueingStateSaver:
+      from legacy_pipeline.saver import scheduled  # pylint: disable=g-import-not-at-top
+      checked = _check_batch_size(batch_size, "SequenceQueueingStateSaver")
+      if scheduled.choose_store(kwargs.get("store"),
+                                checked)[0] == "scheduled":
+        cls = scheduled.ScheduledStateSaver
+    return super(SequenceQueueingStateSaver, cls).__new__(cls)
+
   def __init__(self,
                batch_size,
                num_unroll,
@@ -396,7 +403,8 @@ class SequenceQueueingStateSaver(object):
                initial_states,
                capacity=None,
                allow_small_batch=False,
-               name=None):
+               name=None,
+               store=None):
     """Builds the store and validates the inputs.
 
     Args:
@@ -411,6 +419,11 @@ class SequenceQueueingStateSaver(object):
       capacity: max examples in flight, or None for no bound.
       allow_small_batch: after close, deliver partial batches.
       name: name scope (default ``InputQueueingStateSaver``).
+      store: "barrier" (TF's Barrier, as contrib), "scheduled" (batches
+        placed as examples are read; needs a static batch_size > 0, see
+        legacy_pipeline.saver.scheduled), "auto" (scheduled when it applies)
+        or None (the LEGACY_PIPELINE_STORE environment variable, else
+        "barrier").  A legacy_pipeline addition, keyword only in practice.
 
     Raises:
       TypeError: a dict argument is not a dict, a key is not a string, length
@@ -425,6 +438,11 @@ class SequenceQueueingStateSaver(object):
     caller = "SequenceQueueingStateSaver"
     require_graph_mode(caller)
     batch_size = _check_batch_size(batch_size, caller)
+    from legacy_pipeline.saver import scheduled  # pylint: disable=g-import-not-at-top
+    self._store_kind, self._store_reason = scheduled.choose_store(store,
+                                                                  batch_size)
+    if self._store_kind == "scheduled":
+      batch_size = _checks.static_int(batch_size)
     if capacity is not None and isinstance(batch_size, tf.Tensor):
       capacity_ok = tf1.assert_greater_equal(
           tf.cast(capacity, tf.int64), tf.cast(batch_size, tf.int64),
@@ -560,6 +578,16 @@ class SequenceQueueingStateSaver(object):
   def name(self):
     """The saver's name scope, with a trailing '/'."""
     return self._scope
+
+  @property
+  def store(self):
+    """Which store this saver uses: "barrier" or "scheduled"."""
+    return self._store_kind
+
+  @property
+  def store_reason(self):
+    """Why that store was chosen (for logs and bug reports)."""
+    return self._store_reason
 
   @property
   def barrier(self):
@@ -783,6 +811,15 @@ class SequenceQueueingStateSaver(object):
     with tf.control_dependencies([fail]):
       after = tf.identity(pred_true)
     return raw.Merge(inputs=[pred_false, after]).output
+
+  def _save(self, batch, state_name, value, keep):
+    """The store's part of save_state: the unfinished rows' states go to
+    their next segments in the Barrier."""
+    del batch
+    return self._store.insert_many(
+        self._component_index("state", state_name),
+        tf.gather(self._received["next_key"], keep), tf.gather(value, keep),
+        name="BarrierInsertState_%s" % state_name)
 
   # -- construction helpers -------------------------------------------------
 

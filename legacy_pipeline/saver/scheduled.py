@@ -1,0 +1,475 @@
+"""The scheduled store: contrib's batches, placed when each example is read.
+
+Why it can exist.  With one consumer that runs ``save_state`` in the step that
+takes a batch, contrib's batches do not depend on the state values: a take
+returns the examples of the previous batch that have segments left (their
+next segments, oldest first), then the oldest examples not yet started, up to
+``batch_size`` rows.  So an example starts in the first batch that still has
+a free row (the *frontier*), holds one row in each of its next ``n`` batches
+(``n`` = its segment count), and its row in batch ``t`` is the number of
+older examples already in batch ``t``.  Every segment's place in the batch
+stream -- batch ``t``, row ``r`` -- is therefore known when its example is
+stored, and the segments can be batched ahead, off the consumer's step.
+
+The data path (all TF graph ops; no Python in a step):
+
+* prefetch (one run per example, under the admission lock): reads the
+  *schedule* table (rows used per batch not yet complete, the first such
+  batch, the examples admitted so far), places the example, pushes all its
+  segments at once into a PriorityQueue keyed by ``t * batch_size + r``, its
+  context and initial states into the *firsts* FIFO (insertion order), and
+  one token per batch it completed into the *batches* FIFO.
+* take: one token (the batch's row count), one ``dequeue_many`` of that many
+  segments (exactly batch ``t``: every earlier batch is taken, every segment
+  of ``t`` is stored before its token), the new rows' contexts and initial
+  states from *firsts* (new rows are the last rows of a batch), and the
+  continuing rows' contexts and states gathered from the previous batch by
+  the row each segment recorded at placement.
+* ``save_state`` stores the batch's whole state (padded to ``batch_size``
+  rows) with its batch number in a one-slot carry queue; the next take's
+  ``state()`` drains it and checks the batch number, so a state that was not
+  saved for the batch before is an InvalidArgumentError naming the state,
+  never a stale state.
+
+What it needs from the consumer: a static, positive int ``batch_size`` (the
+store is chosen only then, see ``choose_store``), and ``save_state`` for every
+state in the run that takes each batch whose rows continue (as contrib: a
+segment waited for it there).  Several consumer threads are safe: a take
+holds a lock (a TF Mutex) until its own step's ``save_state`` ops have run,
+so the next take sees the saved state; the batches then go to the threads in
+turn, as contrib's handoff did.
+
+End of input, close, cancel and failures (the same contract as the Barrier
+store; see SequenceQueueingStateSaver):
+
+* plain close, under the admission lock (no example is half stored): later
+  prefetches are refused; with ``allow_small_batch`` the incomplete batches
+  get their tokens (their row counts, in order); then *batches* closes.  A
+  take already waiting gets a partial batch or OutOfRangeError; the
+  PriorityQueue is never closed (a take dequeues from it only what a token
+  says is there).
+* cancelling close: blocked prefetches fail (their capacity token is
+  cancelled), takes fail with OutOfRangeError, ``save_state`` with
+  CancelledError.
+* a failing prefetch (``report_failure_op``): the message is recorded, a
+  wake token is queued, and every later take (and one waiting now) fails
+  with InvalidArgumentError carrying it.
+"""
+from __future__ import absolute_import, division, print_function
+
+import collections
+import os
+
+from legacy_pipeline.saver import _checks
+from legacy_pipeline.saver import state_saver as base
+from legacy_pipeline._tf import locked, raw, tf, tf1
+
+#: The stores ``store=`` accepts.
+STORES = ("barrier", "scheduled", "auto")
+#: Environment variable naming the store used when ``store`` is None.
+STORE_ENV = "LEGACY_PIPELINE_STORE"
+DEFAULT_STORE = "barrier"
+
+# Columns of the packed int64 bookkeeping vector each segment carries.
+_LENGTH, _TOTAL, _SEQUENCE, _COUNT, _PREV_ROW, _BATCH, _INDEX = range(7)
+_INT_COLUMNS = 7
+# Keys of the schedule table besides the batch numbers (which are >= 0).
+_BASE_BATCH, _ADMITTED = -1, -2
+_INT64_MIN = -(2 ** 63)
+# A token that wakes a waiting take after an input failure.
+_WAKE = -1
+
+
+def choose_store(store, batch_size):
+  """The one place that decides which store a state saver uses.
+
+  Args:
+    store: "barrier", "scheduled", "auto" or None (None: the
+      ``LEGACY_PIPELINE_STORE`` environment variable, else "barrier").
+    batch_size: the saver's batch_size (int or int32 Tensor).
+
+  Returns:
+    (store, reason): "barrier" or "scheduled", and why, in words.
+
+  Raises:
+    ValueError: an unknown store, or "scheduled" with a batch size that is
+      not a static positive int.
+  """
+  source = "store=%r" % (store,)
+  if store is None:
+    store = os.environ.get(STORE_ENV) or DEFAULT_STORE
+    source = ("%s=%s" % (STORE_ENV, store) if os.environ.get(STORE_ENV) else
+              "the default store")
+  if store not in STORES:
+    raise ValueError("%s: unknown state saver store, expected one of %s" %
+                     (source, ", ".join(repr(s) for s in STORES)))
+  size = _checks.static_int(batch_size)
+  fits = size is not None and size > 0
+  if store == "barrier":
+    return "barrier", "%s asks for the Barrier store" % source
+  if store == "scheduled" and not fits:
+    raise ValueError(
+        "%s needs a static batch_size > 0 (a Python int or a constant), got "
+        "%r: batches are placed when examples are read. Use store='auto' or "
+        "'barrier' for a fed or zero batch size." % (source, batch_size))
+  if fits:
+    return "scheduled", "%s and batch_size %d is static" % (source, size)
+  return "barrier", ("%s but batch_size %r is not a static positive int" %
+                     (source, batch_size))
+
+
+class _ScheduleView(object):
+  """What the ``barrier`` property offers for the scheduled store: its name
+  and sizes (for summaries and the stall watchdog)."""
+
+  def __init__(self, segments, batches):
+    self._segments = segments
+    self._batches = batches
+
+  @property
+  def name(self):
+    return self._segments.name.split("/")[-1]
+
+  def ready_size(self, name=None):
+    """int32: segments stored and not taken (placed in the batch stream)."""
+    return self._segments.size(name=name)
+
+  def incomplete_size(self, name=None):
+    """int32: always 0 (no segment here waits for a state)."""
+    return tf.zeros([], tf.int32, name=name)
+
+
+class ScheduledStateSaver(base.SequenceQueueingStateSaver):
+  """SequenceQueueingStateSaver on the scheduled store (see module doc).
+
+  Built by ``SequenceQueueingStateSaver(..., store="scheduled")`` (or
+  "auto"); same API, batches and errors as the Barrier store.
+  """
+
+  # -- construction ---------------------------------------------------------
+
+  def _layout_store(self):
+    u = self._num_unroll
+    self._seq_names = list(self._sequences)
+    self._ctx_names = list(self._context)
+    self._state_names = list(self._states)
+    self._segments = tf1.PriorityQueue(
+        capacity=base._UNBOUNDED,  # pylint: disable=protected-access
+        types=[tf.string, tf.int64] + [v.dtype
+                                       for v in self._sequences.values()],
+        shapes=[[], [_INT_COLUMNS]] + [
+            [u] + v.get_shape().as_list()[1:]
+            for v in self._sequences.values()],
+        name="scheduled_segments")
+    self._batches = tf1.FIFOQueue(base._UNBOUNDED, [tf.int32], shapes=[[]],  # pylint: disable=protected-access
+                                  name="scheduled_batches")
+    firsts = list(self._context.values()) + list(self._states.values())
+    self._firsts = tf1.FIFOQueue(
+        base._UNBOUNDED, [v.dtype for v in firsts],  # pylint: disable=protected-access
+        shapes=[v.get_shape() for v in firsts], name="firsts")
+    self._schedule = raw.MutableHashTableV2(
+        key_dtype=tf.int64, value_dtype=tf.int64, name="schedule")
+    self._carry = collections.OrderedDict()
+    for kind, values in (("context", self._context),
+                         ("state", self._states)):
+      for k, v in values.items():
+        self._carry[(kind, k)] = tf1.FIFOQueue(
+            base._UNBOUNDED, [tf.int64, v.dtype],  # pylint: disable=protected-access
+            shapes=[[], [self._batch_size] + v.get_shape().as_list()],
+            name="carry_%s_%s" % (kind, k))
+    graph = tf1.get_default_graph()
+    shared = graph.unique_name("take_lock", mark_as_used=False)
+    self._take_mutex = raw.MutexV2(shared_name=shared, name="take_lock")
+    return _ScheduleView(self._segments, self._batches)
+
+  def stats(self):
+    """As SequenceQueueingStateSaver.stats; ``ready`` counts the segments
+    placed and not taken, ``incomplete`` is 0 (none waits for a state)."""
+    return collections.OrderedDict([
+        ("ready", self._segments.size()),
+        ("incomplete", tf.zeros([], tf.int32)),
+        ("in_flight", self._token_queue.size()),
+        ("closed", self._token_queue.is_closed()),
+    ])
+
+  # -- prefetch ---------------------------------------------------------------
+
+  def _build_prefetch(self):
+    """One example: checks, schedule, segments, firsts, batch tokens."""
+    count, steps, stored = self._segments_to_store()
+    u = self._num_unroll
+    seg_lengths = tf.minimum(u, tf.maximum(0, self._length - u * steps))
+    split = []
+    for k, v in self._sequences.items():
+      shape = v.get_shape().as_list()[1:]
+      cut = tf.reshape(v, base._dims([count, u], shape),  # pylint: disable=protected-access
+                       name="reshape_sequences_%s" % k)
+      if self._start_segment is not None:
+        cut = cut[self._start_segment:]
+      split.append(cut)
+    stop_key = tf.strings.join(["STOP:", self._key], name="StringJoinStop")
+    firsts = list(self._context.values()) + list(self._states.values())
+
+    def admit():
+      # Refused after close (as the Barrier store: a one-element enqueue into
+      # the closed end-of-input queue fails with CancelledError).
+      closed = tf.cast(self._token_queue.is_closed(), tf.int32)
+      refuse = self._end_of_input.enqueue_many(
+          (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
+          name="RefuseAfterClose")
+      register = self._register_key(stop_key, [refuse])
+      with tf.control_dependencies([register]):
+        token = self._token_queue.enqueue((tf.constant(base._TOKEN),),  # pylint: disable=protected-access
+                                          name="EnqueueCapacityToken")
+      with tf.control_dependencies([token]):
+        head = raw.LookupTableFindV2(
+            table_handle=self._schedule,
+            keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
+            default_value=tf.constant(0, tf.int64))
+      first_batch, admitted = head[0], head[1]
+      batch_nos = first_batch + tf.range(tf.cast(stored, tf.int64))
+      rows = raw.LookupTableFindV2(table_handle=self._schedule,
+                                   keys=batch_nos,
+                                   default_value=tf.constant(0, tf.int64))
+      used = rows + 1
+      # Rows used never grow along the batches (every example covers a run
+      # of batches from the frontier), so the batches this example fills are
+      # the leading ones.
+      done = tf.reduce_sum(tf.cast(tf.equal(used, self._batch_size),
+                                   tf.int32))
+      done64 = tf.cast(done, tf.int64)
+      with tf.control_dependencies([rows, head]):
+        update = [
+            raw.LookupTableInsertV2(table_handle=self._schedule,
+                                    keys=batch_nos[done:], values=used[done:]),
+            raw.LookupTableRemoveV2(table_handle=self._schedule,
+                                    keys=batch_nos[:done]),
+            raw.LookupTableInsertV2(
+                table_handle=self._schedule,
+                keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
+                values=tf.stack([first_batch + done64, admitted + 1]))]
+      ones = tf.ones_like(batch_nos)
+      ints = tf.stack([
+          tf.cast(seg_lengths, tf.int64),
+          tf.cast(self._length, tf.int64) * ones,
+          tf.cast(steps, tf.int64),
+          tf.cast(count, tf.int64) * ones,
+          tf.concat([[-1], rows[:-1]], 0),
+          batch_nos,
+          (admitted + _INT64_MIN) * ones], axis=1, name="PackInts")
+      priorities = batch_nos * self._batch_size + rows
+      inserts = [self._segments.enqueue_many(
+          [priorities, tf.fill(tf.expand_dims(stored, 0), self._key), ints] +
+          split, name="EnqueueSegments")]
+      if firsts:
+        inserts.append(self._firsts.enqueue(firsts, name="EnqueueFirsts"))
+      with tf.control_dependencies(inserts + update):
+        complete = self._batches.enqueue_many(
+            (tf.fill(tf.expand_dims(done, 0), self._batch_size),),
+            name="EnqueueCompleteBatches")
+      with tf.control_dependencies([complete]):
+        return tf.constant(True)
+
+    admitted_ok = locked(self._admission,
+                         lambda: tf.identity(admit(), name="Admitted"))
+    return tf.group(admitted_ok, name="StateSaverPrefetchGroup")
+
+  # -- close ------------------------------------------------------------------
+
+  def close(self, cancel_pending_enqueues=False, name=None):
+    """As SequenceQueueingStateSaver.close (see the module doc)."""
+    with tf1.name_scope(name, "SQSSClose") as scope:
+      if cancel_pending_enqueues:
+        ops = [self._end_of_input.close(cancel_pending_enqueues=True),
+               self._cancelled.close(cancel_pending_enqueues=True)]
+        with tf.control_dependencies(ops):
+          tokens = self._token_queue.close(True, name="FIFOClose")
+          batches = self._batches.close(True, name="BatchesClose")
+        return tf.group(tokens, batches, name=scope)
+
+      def shut():
+        eoi = self._end_of_input.close(cancel_pending_enqueues=True)
+        with tf.control_dependencies([eoi]):
+          tokens = self._token_queue.close(False, name="FIFOClose")
+        with tf.control_dependencies([tokens]):
+          flush = [] if not self._allow_small_batch else [
+              self._batches.enqueue_many((self._incomplete_batches(),),
+                                         name="EnqueueIncompleteBatches")]
+        with tf.control_dependencies(flush):
+          batches = self._batches.close(False, name="BatchesClose")
+        with tf.control_dependencies([batches]):
+          return tf.constant(True)
+      return tf.group(locked(self._admission, shut), name=scope)
+
+  def _incomplete_batches(self):
+    """int32 [k]: row counts of the batches not yet complete, in order."""
+    keys, values = raw.LookupTableExportV2(table_handle=self._schedule,
+                                           Tkeys=tf.int64, Tvalues=tf.int64)
+    keys = tf.reshape(keys, [-1])
+    values = tf.reshape(values, [-1])
+    real = tf.logical_and(keys >= 0, values > 0)
+    keys = tf.boolean_mask(keys, real)
+    values = tf.boolean_mask(values, real)
+    order = tf.argsort(keys)
+    return tf.cast(tf.gather(values, order), tf.int32)
+
+  def report_failure_op(self):
+    """As SequenceQueueingStateSaver.report_failure_op; the wake-up is a
+    token that makes a waiting take check the failure."""
+    if self._failure_report is None:
+      with self._reenter_scope():
+        with tf1.name_scope("ReportFailure"):
+          message = tf1.placeholder(tf.string, [], name="message")
+          record = raw.LookupTableInsertV2(
+              table_handle=self._failure, keys=tf.constant([1], tf.int64),
+              values=tf.expand_dims(message, 0))
+          with tf.control_dependencies([record]):
+            flag = self._failed.close(cancel_pending_enqueues=True)
+          with tf.control_dependencies([flag]):
+            # No wake-up once the batches queue is closed (a take there
+            # ends by itself); a zero-element enqueue is a no-op.
+            open_ = tf.cast(tf.logical_not(self._batches.is_closed()),
+                            tf.int32)
+            wake = self._batches.enqueue_many(
+                (tf.fill(tf.expand_dims(open_, 0), _WAKE),), name="Wake")
+          self._failure_report = (message, tf.group(flag, wake))
+    return self._failure_report
+
+  # -- take ---------------------------------------------------------------------
+
+  def _build_take(self):
+    lock = raw.MutexLock(mutex=self._take_mutex, name="TakeLock")
+    self._lock = lock
+    with tf.control_dependencies([lock]):
+      cancelled = self._end_of_input_if(self._cancelled.is_closed(),
+                                        "Cancelled")
+      deps = [cancelled, self._raise_if_failed()]
+    with tf.control_dependencies(deps):
+      rows = self._batches.dequeue(name="DequeueBatch")
+    with tf.control_dependencies([self._raise_if_failed(after=[rows])]):
+      rows = tf.maximum(rows, 0)
+    taken = self._segments.dequeue_many(rows, name="DequeueSegments")
+    keys_base, ints = taken[1], taken[2]
+    sequences = collections.OrderedDict(zip(self._seq_names, taken[3:]))
+    prev = tf.cast(ints[:, _PREV_ROW], tf.int32)
+    n_new = tf.reduce_sum(tf.cast(prev < 0, tf.int32))
+    n_old = rows - n_new
+    carried_rows = prev[:n_old]
+    length = tf.cast(ints[:, _LENGTH], tf.int32)
+    total_length = tf.cast(ints[:, _TOTAL], tf.int32)
+    sequence = tf.cast(ints[:, _SEQUENCE], tf.int32)
+    count = tf.cast(ints[:, _COUNT], tf.int32)
+    batch_no = tf.reduce_max(ints[:, _BATCH])
+    firsts = []
+    if self._firsts.dtypes:
+      firsts = self._firsts.dequeue_many(n_new, name="DequeueFirsts")
+      if not isinstance(firsts, (list, tuple)):
+        firsts = [firsts]
+    first = dict(zip([("context", k) for k in self._ctx_names] +
+                     [("state", k) for k in self._state_names], firsts))
+
+    width = dict(width=5, fill="0")
+    of = tf.strings.join(["_of_", tf.strings.as_string(count, **width), ":"])
+    keys = tf.strings.join([tf.strings.as_string(sequence, **width), of,
+                            keys_base], name="StringJoinCurrentKeys")
+    done = base.last_segment(sequence, count)
+    next_keys = tf1.where(
+        done, tf.strings.join(["STOP:", keys_base]),
+        tf.strings.join([tf.strings.as_string(sequence + 1, **width), of,
+                         keys_base]), name="NextKeys")
+    finished = tf.reduce_sum(tf.cast(done, tf.int32))
+    release = self._token_queue.dequeue_many(finished,
+                                             name="ReleaseCapacityTokens")
+    forget = raw.LookupTableRemoveV2(table_handle=self._in_flight,
+                                     keys=next_keys, name="ForgetFinishedKeys")
+    context = collections.OrderedDict()
+    carry_ops = []
+    for k in self._ctx_names:
+      value, _ = self._carried(("context", k), first[("context", k)],
+                               carried_rows, batch_no)
+      carry_ops.append(self._carry_put(("context", k), batch_no, value))
+      context[k] = value
+    self._batch_no = batch_no
+    self._rows_taken = rows
+    # The lock is held until the take's own ops are done, then by the
+    # save_state ops of the same step (each holds a reference to it).
+    with tf.control_dependencies([release, forget, keys, next_keys] +
+                                 carry_ops + list(sequences.values())):
+      holder = tf.identity(lock, name="HoldTakeLock")
+    with tf.control_dependencies([holder]):
+      def after(t):
+        return tf.identity(t)
+      states = collections.OrderedDict()
+      for k in self._state_names:
+        states[k] = self._state(k, first[("state", k)], carried_rows,
+                                n_old, batch_no)
+      self._received = {
+          "insertion_index": after(ints[:, _INDEX]),
+          "key": after(keys),
+          "length": after(length),
+          "total_length": after(total_length),
+          "next_key": after(next_keys),
+          "sequence": after(sequence),
+          "sequence_count": after(count),
+          "batch_size": after(rows),
+          "context": collections.OrderedDict(
+              (k, after(v)) for k, v in context.items()),
+          "sequences": collections.OrderedDict(
+              (k, after(v)) for k, v in sequences.items()),
+          "states": states,
+          "not_done_rows": base.unfinished_rows(done),
+      }
+
+  def _carried(self, slot, new_values, carried_rows, batch_no):
+    """(rows continuing from the last stored batch + the new rows, the
+    batch number that value was stored for)."""
+    queue = self._carry[slot]
+    stored_no, stored = queue.dequeue_many(queue.size(),
+                                           name="DrainCarry_%s_%s" % slot)
+    shape = stored.get_shape().as_list()[2:]
+    last = tf.reshape(stored[-1:], [-1] + shape)
+    last_no = tf.reduce_max(tf.concat([[-1], stored_no], 0))
+    value = tf.concat([tf.gather(last, carried_rows), new_values], 0)
+    del batch_no
+    return value, last_no
+
+  def _carry_put(self, slot, batch_no, value):
+    """Op storing `value` (padded to batch_size rows) for the next take."""
+    shape = value.get_shape().as_list()[1:]
+    pad = tf.zeros(base._dims([self._batch_size - tf.shape(value)[0]], shape),  # pylint: disable=protected-access
+                   dtype=value.dtype)
+    padded = tf.concat([value, pad], 0)
+    return self._carry[slot].enqueue((batch_no, padded),
+                                     name="PutCarry_%s_%s" % slot)
+
+  def _state(self, k, initial, carried_rows, n_old, batch_no):
+    value, saved_no = self._carried(("state", k), initial, carried_rows,
+                                    batch_no)
+    ok = tf1.Assert(
+        tf.logical_or(tf.equal(n_old, 0), tf.equal(saved_no, batch_no - 1)),
+        ["State saver (scheduled store): save_state('%s') did not run for "
+         "the batch before this one, so the rows that continue have no "
+         "saved state (batch" % k, batch_no, ", last saved batch", saved_no,
+         "). Run every batch.save_state op in the same Session.run as the "
+         "batch it belongs to (static_state_saving_rnn's outputs depend on "
+         "them), or use store='barrier'."],
+        name="CheckStateSaved_%s" % k)
+    with tf.control_dependencies([ok]):
+      return tf.identity(value, name="state_%s" % k)
+
+  def _save(self, batch, state_name, value, keep):
+    """The scheduled store's part of save_state: the whole batch's value."""
+    del keep
+    state = self._received["states"][state_name]
+    # Refused after a cancelling close (CancelledError, as the Barrier
+    # store's insert into a cancelled store).
+    cancelled = tf.cast(self._cancelled.is_closed(), tf.int32)
+    refuse = self._cancelled.enqueue_many(
+        (tf.zeros(tf.expand_dims(cancelled, 0), tf.int32),),
+        name="RefuseAfterCancel")
+    # The state is drained (and checked) before the new one is stored.
+    with tf.control_dependencies([state, refuse]):
+      put = self._carry_put(("state", state_name), self._batch_no, value)
+    with tf.control_dependencies([put]):
+      hold = tf.identity(self._lock, name="HoldTakeLock_%s" % state_name)
+    return tf.group(put, hold, name="SaveState_%s" % state_name)
