@@ -10,11 +10,13 @@ dense and sparse context, and three states of different shapes and dtypes.
 Determinism: one prefetch thread each, and a capacity of four batches, so every
 take sees all examples in flight (newcomers are always the youngest and never
 enter a batch before the older ones).  The input cycles forever so that no take
-races the end of input (where contrib can hang, SPEC §14 O5).
+races the end of input (where contrib can hang, SPEC §14 O5).  Both of our
+stores (the Barrier store and the scheduled one) are compared, unchanged.
 """
 from __future__ import absolute_import, division, print_function
 
 import numpy as np
+import pytest
 import tensorflow as tf
 
 import legacy_pipeline
@@ -46,7 +48,7 @@ def _examples(rng):
   return out
 
 
-def _pipeline(impl, path):
+def _pipeline(impl, path, **store):
   queue = tf1.train.string_input_producer([path], shuffle=False)
   key, record = tf1.TFRecordReader().read(queue)
   context, sequences = tf1.io.parse_single_sequence_example(
@@ -74,7 +76,8 @@ def _pipeline(impl, path):
       num_threads=1,
       capacity=4 * BATCH,
       make_keys_unique=True,
-      make_keys_unique_seed=7)
+      make_keys_unique_seed=7,
+      **store)
   h, c, steps = batch.state("h"), batch.state("c"), batch.state("steps")
   x_mean = tf.reduce_mean(batch.sequences["x"], axis=[1, 2])
   save = tf.group(
@@ -93,6 +96,8 @@ def _pipeline(impl, path):
     fetch["seq_" + k] = v
   for k, v in batch.context.items():
     fetch["ctx_" + k] = v
+  if store:
+    assert batch.state_saver.store == store["store"]
   return fetch
 
 
@@ -103,12 +108,13 @@ def _flatten(value):
 
 
 @needs_contrib
-def test_contrib_parity_over_1200_batches(h, tmp_path):
+@pytest.mark.parametrize("store", ["barrier", "scheduled"])
+def test_contrib_parity_over_1200_batches(h, tmp_path, store):
   from tensorflow.contrib import training  # pylint: disable=g-import-not-at-top
   path = write_sequence_examples(tmp_path / "parity.tfrecords",
                                  _examples(np.random.RandomState(1234)))
   theirs = _pipeline(training, path)
-  ours = _pipeline(legacy_pipeline, path)
+  ours = _pipeline(legacy_pipeline, path, store=store)
   assert sorted(theirs) == sorted(ours)
   h.init_variables()
   h.start_queue_runners()

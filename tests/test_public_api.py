@@ -17,8 +17,17 @@ def test_all_names_exist_and_nothing_else_is_public():
 
 
 def _params(fn):
+  """(name, default) of the parameters contrib had: all but keyword-only."""
   return [(p.name, p.default) for p in
-          inspect.signature(fn).parameters.values()]
+          inspect.signature(fn).parameters.values()
+          if p.kind != inspect.Parameter.KEYWORD_ONLY]
+
+
+def _additions(fn):
+  """(name, default) of our keyword-only additions to contrib's signature."""
+  return [(p.name, p.default) for p in
+          inspect.signature(fn).parameters.values()
+          if p.kind == inspect.Parameter.KEYWORD_ONLY]
 
 
 def test_documented_signatures():
@@ -36,6 +45,12 @@ def test_documented_signatures():
   sqss = _params(legacy_pipeline.SequenceQueueingStateSaver.__init__)[1:]
   assert sqss[-3:] == [("capacity", None), ("allow_small_batch", False),
                        ("name", None)]
+  # The store choice is an addition contrib code never passes: keyword-only,
+  # after every contrib parameter, defaulting to None (the default store).
+  for fn in (legacy_pipeline.batch_sequences_with_states,
+             legacy_pipeline.SequenceQueueingStateSaver.__init__,
+             legacy_pipeline.batch_sequences_with_states_from_dataset):
+    assert _additions(fn) == [("store", None)], fn
   save = _params(legacy_pipeline.NextQueuedSequenceBatch.save_state)[1:]
   assert save[-1] == ("name", None)
 

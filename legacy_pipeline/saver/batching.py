@@ -34,6 +34,7 @@ def batch_sequences_with_states(input_key,
                                 make_keys_unique=False,
                                 make_keys_unique_seed=None,
                                 name=None,
+                                *,
                                 store=None):
   """Batches segments of sequences, keeping a saved state per sequence.
 

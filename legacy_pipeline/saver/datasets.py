@@ -71,7 +71,7 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
 def batch_sequences_with_states_from_dataset(
     dataset, initial_states, num_unroll, batch_size, num_threads=3,
     capacity=1000, allow_small_batch=True, pad=True, make_keys_unique=False,
-    make_keys_unique_seed=None, name=None, checkpoint_in_flight=False,
+    make_keys_unique_seed=None, name=None, checkpoint_in_flight=False, *,
     store=None):
   """batch_sequences_with_states fed from a tf.data.Dataset.
 

@@ -32,7 +32,7 @@ The data path (all TF graph ops; no Python in a step):
   never a stale state.
 
 What it needs from the consumer: a static, positive int ``batch_size`` (the
-store is chosen only then, see ``choose_store``), and ``save_state`` for every
+store is chosen only then, see ``stores.choose_store``), and ``save_state`` for every
 state in the run that takes each batch whose rows continue (as contrib: a
 segment waited for it there).  Several consumer threads are safe: a take
 holds a lock (a TF Mutex) until its own step's ``save_state`` ops have run,
@@ -58,64 +58,21 @@ store; see SequenceQueueingStateSaver):
 from __future__ import absolute_import, division, print_function
 
 import collections
-import os
 
 from legacy_pipeline.saver import _checks
 from legacy_pipeline.saver import state_saver as base
+from legacy_pipeline.saver import stores
 from legacy_pipeline._tf import locked, raw, tf, tf1
 
-#: The stores ``store=`` accepts.
-STORES = ("barrier", "scheduled", "auto")
-#: Environment variable naming the store used when ``store`` is None.
-STORE_ENV = "LEGACY_PIPELINE_STORE"
-DEFAULT_STORE = "barrier"
-
-# Columns of the packed int64 bookkeeping vector each segment carries.
-_LENGTH, _TOTAL, _SEQUENCE, _COUNT, _PREV_ROW, _BATCH, _INDEX = range(7)
-_INT_COLUMNS = 7
+# Columns of the int64 [4] facts of an example (carried from batch to batch
+# like its context): total length, segment count, insertion index, and the
+# segment of the row (the first stored one for a new row).
+_TOTAL, _COUNT, _INDEX, _STEP = range(4)
 # Keys of the schedule table besides the batch numbers (which are >= 0).
 _BASE_BATCH, _ADMITTED = -1, -2
 _INT64_MIN = -(2 ** 63)
 # A token that wakes a waiting take after an input failure.
 _WAKE = -1
-
-
-def choose_store(store, batch_size):
-  """The one place that decides which store a state saver uses.
-
-  Args:
-    store: "barrier", "scheduled", "auto" or None (None: the
-      ``LEGACY_PIPELINE_STORE`` environment variable, else "barrier").
-    batch_size: the saver's batch_size (int or int32 Tensor).
-
-  Returns:
-    (store, reason): "barrier" or "scheduled", and why, in words.
-
-  Raises:
-    ValueError: an unknown store, or "scheduled" with a batch size that is
-      not a static positive int.
-  """
-  source = "store=%r" % (store,)
-  if store is None:
-    store = os.environ.get(STORE_ENV) or DEFAULT_STORE
-    source = ("%s=%s" % (STORE_ENV, store) if os.environ.get(STORE_ENV) else
-              "the default store")
-  if store not in STORES:
-    raise ValueError("%s: unknown state saver store, expected one of %s" %
-                     (source, ", ".join(repr(s) for s in STORES)))
-  size = _checks.static_int(batch_size)
-  fits = size is not None and size > 0
-  if store == "barrier":
-    return "barrier", "%s asks for the Barrier store" % source
-  if store == "scheduled" and not fits:
-    raise ValueError(
-        "%s needs a static batch_size > 0 (a Python int or a constant), got "
-        "%r: batches are placed when examples are read. Use store='auto' or "
-        "'barrier' for a fed or zero batch size." % (source, batch_size))
-  if fits:
-    return "scheduled", "%s and batch_size %d is static" % (source, size)
-  return "barrier", ("%s but batch_size %r is not a static positive int" %
-                     (source, batch_size))
 
 
 class _ScheduleView(object):
@@ -155,28 +112,35 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     self._state_names = list(self._states)
     self._segments = tf1.PriorityQueue(
         capacity=base._UNBOUNDED,  # pylint: disable=protected-access
-        types=[tf.string, tf.int64] + [v.dtype
-                                       for v in self._sequences.values()],
-        shapes=[[], [_INT_COLUMNS]] + [
-            [u] + v.get_shape().as_list()[1:]
-            for v in self._sequences.values()],
+        types=[tf.int64] + [v.dtype for v in self._sequences.values()],
+        shapes=[[]] + [[u] + v.get_shape().as_list()[1:]
+                       for v in self._sequences.values()],
         name="scheduled_segments")
     self._batches = tf1.FIFOQueue(base._UNBOUNDED, [tf.int32], shapes=[[]],  # pylint: disable=protected-access
                                   name="scheduled_batches")
-    firsts = list(self._context.values()) + list(self._states.values())
+    # What a new row brings: its key, its facts, its context and initial
+    # states (in insertion order, one element per example).
+    firsts = ([tf.string, tf.int64] + [v.dtype for v in
+                                       self._context.values()] +
+              [v.dtype for v in self._states.values()])
     self._firsts = tf1.FIFOQueue(
-        base._UNBOUNDED, [v.dtype for v in firsts],  # pylint: disable=protected-access
-        shapes=[v.get_shape() for v in firsts], name="firsts")
+        base._UNBOUNDED, firsts,  # pylint: disable=protected-access
+        shapes=[[], [4]] + [v.get_shape() for v in self._context.values()] +
+        [v.get_shape() for v in self._states.values()], name="firsts")
     self._schedule = raw.MutableHashTableV2(
         key_dtype=tf.int64, value_dtype=tf.int64, name="schedule")
     self._carry = collections.OrderedDict()
-    for kind, values in (("context", self._context),
-                         ("state", self._states)):
-      for k, v in values.items():
-        self._carry[(kind, k)] = tf1.FIFOQueue(
-            base._UNBOUNDED, [tf.int64, v.dtype],  # pylint: disable=protected-access
-            shapes=[[], [self._batch_size] + v.get_shape().as_list()],
-            name="carry_%s_%s" % (kind, k))
+    carried = [("example", "key", tf.string, []),
+               ("example", "facts", tf.int64, [4])]
+    carried += [("context", k, v.dtype, v.get_shape().as_list())
+                for k, v in self._context.items()]
+    carried += [("state", k, v.dtype, v.get_shape().as_list())
+                for k, v in self._states.items()]
+    for kind, k, dtype, shape in carried:
+      self._carry[(kind, k)] = tf1.FIFOQueue(
+          base._UNBOUNDED, [tf.int64, dtype],  # pylint: disable=protected-access
+          shapes=[[], [self._batch_size] + shape],
+          name="carry_%s_%s" % (kind, k))
     graph = tf1.get_default_graph()
     shared = graph.unique_name("take_lock", mark_as_used=False)
     self._take_mutex = raw.MutexV2(shared_name=shared, name="take_lock")
@@ -198,7 +162,6 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     """One example: checks, schedule, segments, firsts, batch tokens."""
     count, steps, stored = self._segments_to_store()
     u = self._num_unroll
-    seg_lengths = tf.minimum(u, tf.maximum(0, self._length - u * steps))
     split = []
     for k, v in self._sequences.items():
       shape = v.get_shape().as_list()[1:]
@@ -208,7 +171,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         cut = cut[self._start_segment:]
       split.append(cut)
     stop_key = tf.strings.join(["STOP:", self._key], name="StringJoinStop")
-    firsts = list(self._context.values()) + list(self._states.values())
+    facts = tf.cast(tf.stack([self._length, count, 0, steps[0]]), tf.int64)
 
     def admit():
       # Refused after close (as the Barrier store: a one-element enqueue into
@@ -226,7 +189,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
             table_handle=self._schedule,
             keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
             default_value=tf.constant(0, tf.int64))
-      first_batch, admitted = head[0], head[1]
+      first_batch = head[0]
       batch_nos = first_batch + tf.range(tf.cast(stored, tf.int64))
       rows = raw.LookupTableFindV2(table_handle=self._schedule,
                                    keys=batch_nos,
@@ -247,22 +210,19 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
             raw.LookupTableInsertV2(
                 table_handle=self._schedule,
                 keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
-                values=tf.stack([first_batch + done64, admitted + 1]))]
-      ones = tf.ones_like(batch_nos)
-      ints = tf.stack([
-          tf.cast(seg_lengths, tf.int64),
-          tf.cast(self._length, tf.int64) * ones,
-          tf.cast(steps, tf.int64),
-          tf.cast(count, tf.int64) * ones,
-          tf.concat([[-1], rows[:-1]], 0),
-          batch_nos,
-          (admitted + _INT64_MIN) * ones], axis=1, name="PackInts")
+                values=head + tf.stack([done64, 1]))]
+      # A segment's priority is its place in the batch stream; its value is
+      # the row its example had in the batch before (-1: a new row).
       priorities = batch_nos * self._batch_size + rows
-      inserts = [self._segments.enqueue_many(
-          [priorities, tf.fill(tf.expand_dims(stored, 0), self._key), ints] +
-          split, name="EnqueueSegments")]
-      if firsts:
-        inserts.append(self._firsts.enqueue(firsts, name="EnqueueFirsts"))
+      prev = tf.concat([[-1], rows[:-1]], 0)
+      example = facts + tf.stack([0, 0, head[1] + _INT64_MIN, 0])
+      inserts = [
+          self._segments.enqueue_many([priorities, prev] + split,
+                                      name="EnqueueSegments"),
+          self._firsts.enqueue([self._key, example] +
+                               list(self._context.values()) +
+                               list(self._states.values()),
+                               name="EnqueueFirsts")]
       with tf.control_dependencies(inserts + update):
         complete = self._batches.enqueue_many(
             (tf.fill(tf.expand_dims(done, 0), self._batch_size),),
@@ -349,24 +309,33 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf.control_dependencies([self._raise_if_failed(after=[rows])]):
       rows = tf.maximum(rows, 0)
     taken = self._segments.dequeue_many(rows, name="DequeueSegments")
-    keys_base, ints = taken[1], taken[2]
-    sequences = collections.OrderedDict(zip(self._seq_names, taken[3:]))
-    prev = tf.cast(ints[:, _PREV_ROW], tf.int32)
+    batch_no = taken[0][0] // self._batch_size
+    sequences = collections.OrderedDict(zip(self._seq_names, taken[2:]))
+    prev = tf.cast(taken[1], tf.int32)
     n_new = tf.reduce_sum(tf.cast(prev < 0, tf.int32))
     n_old = rows - n_new
     carried_rows = prev[:n_old]
-    length = tf.cast(ints[:, _LENGTH], tf.int32)
-    total_length = tf.cast(ints[:, _TOTAL], tf.int32)
-    sequence = tf.cast(ints[:, _SEQUENCE], tf.int32)
-    count = tf.cast(ints[:, _COUNT], tf.int32)
-    batch_no = tf.reduce_max(ints[:, _BATCH])
-    firsts = []
-    if self._firsts.dtypes:
-      firsts = self._firsts.dequeue_many(n_new, name="DequeueFirsts")
-      if not isinstance(firsts, (list, tuple)):
-        firsts = [firsts]
-    first = dict(zip([("context", k) for k in self._ctx_names] +
+    firsts = self._firsts.dequeue_many(n_new, name="DequeueFirsts")
+    first = dict(zip([("example", "key"), ("example", "facts")] +
+                     [("context", k) for k in self._ctx_names] +
                      [("state", k) for k in self._state_names], firsts))
+    carry_ops = []
+    carried = collections.OrderedDict()
+    for slot in [("example", "key"), ("example", "facts")] + [
+        ("context", k) for k in self._ctx_names]:
+      value = self._carried(slot, first[slot], carried_rows,
+                            step=slot == ("example", "facts"))[0]
+      carry_ops.append(self._carry_put(slot, batch_no, value))
+      carried[slot] = value
+    keys_base = carried[("example", "key")]
+    facts = carried[("example", "facts")]
+    total_length = tf.cast(facts[:, _TOTAL], tf.int32)
+    count = tf.cast(facts[:, _COUNT], tf.int32)
+    sequence = tf.cast(facts[:, _STEP], tf.int32)
+    u = self._num_unroll
+    length = tf.minimum(u, tf.maximum(0, total_length - u * sequence))
+    context = collections.OrderedDict(
+        (k, carried[("context", k)]) for k in self._ctx_names)
 
     width = dict(width=5, fill="0")
     of = tf.strings.join(["_of_", tf.strings.as_string(count, **width), ":"])
@@ -382,13 +351,6 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                                              name="ReleaseCapacityTokens")
     forget = raw.LookupTableRemoveV2(table_handle=self._in_flight,
                                      keys=next_keys, name="ForgetFinishedKeys")
-    context = collections.OrderedDict()
-    carry_ops = []
-    for k in self._ctx_names:
-      value, _ = self._carried(("context", k), first[("context", k)],
-                               carried_rows, batch_no)
-      carry_ops.append(self._carry_put(("context", k), batch_no, value))
-      context[k] = value
     self._batch_no = batch_no
     self._rows_taken = rows
     # The lock is held until the take's own ops are done, then by the
@@ -404,7 +366,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         states[k] = self._state(k, first[("state", k)], carried_rows,
                                 n_old, batch_no)
       self._received = {
-          "insertion_index": after(ints[:, _INDEX]),
+          "insertion_index": after(facts[:, _INDEX]),
           "key": after(keys),
           "length": after(length),
           "total_length": after(total_length),
@@ -420,17 +382,20 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
           "not_done_rows": base.unfinished_rows(done),
       }
 
-  def _carried(self, slot, new_values, carried_rows, batch_no):
+  def _carried(self, slot, new_values, carried_rows, step=False):
     """(rows continuing from the last stored batch + the new rows, the
-    batch number that value was stored for)."""
+    batch number that value was stored for).  `step`: the facts, whose
+    segment column advances by one for a continuing row."""
     queue = self._carry[slot]
     stored_no, stored = queue.dequeue_many(queue.size(),
                                            name="DrainCarry_%s_%s" % slot)
     shape = stored.get_shape().as_list()[2:]
     last = tf.reshape(stored[-1:], [-1] + shape)
     last_no = tf.reduce_max(tf.concat([[-1], stored_no], 0))
-    value = tf.concat([tf.gather(last, carried_rows), new_values], 0)
-    del batch_no
+    old = tf.gather(last, carried_rows)
+    if step:
+      old += tf.one_hot(_STEP, 4, dtype=tf.int64)
+    value = tf.concat([old, new_values], 0)
     return value, last_no
 
   def _carry_put(self, slot, batch_no, value):
@@ -443,8 +408,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                                      name="PutCarry_%s_%s" % slot)
 
   def _state(self, k, initial, carried_rows, n_old, batch_no):
-    value, saved_no = self._carried(("state", k), initial, carried_rows,
-                                    batch_no)
+    value, saved_no = self._carried(("state", k), initial, carried_rows)
     ok = tf1.Assert(
         tf.logical_or(tf.equal(n_old, 0), tf.equal(saved_no, batch_no - 1)),
         ["State saver (scheduled store): save_state('%s') did not run for "
@@ -473,3 +437,6 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf.control_dependencies([put]):
       hold = tf.identity(self._lock, name="HoldTakeLock_%s" % state_name)
     return tf.group(put, hold, name="SaveState_%s" % state_name)
+
+
+stores.register("scheduled", ScheduledStateSaver)

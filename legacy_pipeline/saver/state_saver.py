@@ -70,6 +70,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 
 from legacy_pipeline.saver import _checks
+from legacy_pipeline.saver import stores
 from legacy_pipeline._tf import locked, raw, require_graph_mode, tf, tf1
 
 # Component order in the store: the int32 bookkeeping fields packed in one
@@ -383,14 +384,12 @@ class SequenceQueueingStateSaver(object):
   """
 
   def __new__(cls, batch_size, *args, **kwargs):
-    """The scheduled store's subclass when `store` resolves to it."""
+    """The class of the store `store` resolves to (see stores.choose_store)."""
     del args
     if cls is SequenceQueueingStateSaver:
-      from legacy_pipeline.saver import scheduled  # pylint: disable=g-import-not-at-top
       checked = _check_batch_size(batch_size, "SequenceQueueingStateSaver")
-      if scheduled.choose_store(kwargs.get("store"),
-                                checked)[0] == "scheduled":
-        cls = scheduled.ScheduledStateSaver
+      cls = stores.saver_class(
+          stores.choose_store(kwargs.get("store"), checked)[0])
     return super(SequenceQueueingStateSaver, cls).__new__(cls)
 
   def __init__(self,
@@ -404,6 +403,7 @@ class SequenceQueueingStateSaver(object):
                capacity=None,
                allow_small_batch=False,
                name=None,
+               *,
                store=None):
     """Builds the store and validates the inputs.
 
@@ -423,7 +423,7 @@ class SequenceQueueingStateSaver(object):
         placed as examples are read; needs a static batch_size > 0, see
         legacy_pipeline.saver.scheduled), "auto" (scheduled when it applies)
         or None (the LEGACY_PIPELINE_STORE environment variable, else
-        "barrier").  A legacy_pipeline addition, keyword only in practice.
+        "barrier").  A legacy_pipeline addition, keyword only.
 
     Raises:
       TypeError: a dict argument is not a dict, a key is not a string, length
@@ -438,9 +438,8 @@ class SequenceQueueingStateSaver(object):
     caller = "SequenceQueueingStateSaver"
     require_graph_mode(caller)
     batch_size = _check_batch_size(batch_size, caller)
-    from legacy_pipeline.saver import scheduled  # pylint: disable=g-import-not-at-top
-    self._store_kind, self._store_reason = scheduled.choose_store(store,
-                                                                  batch_size)
+    self._store_kind, self._store_reason = stores.choose_store(store,
+                                                               batch_size)
     if self._store_kind == "scheduled":
       batch_size = _checks.static_int(batch_size)
     if capacity is not None and isinstance(batch_size, tf.Tensor):
@@ -1126,6 +1125,9 @@ class SequenceQueueingStateSaver(object):
     # leading-dimension slice shares the take's buffers instead of copying
     # every component).
     return indices[:n_real], keys[:n_real], [v[:n_real] for v in values]
+
+
+stores.register("barrier", SequenceQueueingStateSaver)
 
 
 class _ReenteredScope(object):
