@@ -1,10 +1,11 @@
 """One benchmark measurement; prints one JSON line.  Not a test.
 
   python benchmarks/bench.py --case make-data --data DIR
-  python benchmarks/bench.py --case pipeline --impl contrib|inhouse --data DIR
+  python benchmarks/bench.py --case pipeline --impl contrib|inhouse|scheduled
+      --data DIR
       [--batch 32 --unroll 20 --segments 20000]
   python benchmarks/bench.py --case limit --data DIR
-  python benchmarks/bench.py --case tutorial --impl contrib|inhouse
+  python benchmarks/bench.py --case tutorial --impl contrib|inhouse|scheduled
   python benchmarks/bench.py --case memory --impl ... --data DIR
       [--checkpoints 200000,1000000]
 
@@ -100,16 +101,23 @@ FEATURES = {"x": tf1.io.FixedLenSequenceFeature([16], tf.float32),
             "y": tf1.io.FixedLenSequenceFeature([], tf.int64)}
 
 
+def _store_args(impl):
+  """The store= argument for our implementations ("inhouse": the Barrier
+  store; "scheduled"); none for contrib and the prototype."""
+  if impl == "inhouse":
+    return {"store": "barrier"}
+  if impl == "scheduled":
+    return {"store": "scheduled"}
+  return {}
+
+
 def _pipeline_graph(impl, files, batch_size, num_unroll, source="queue"):
   """W1's graph; source: queue (reader), tfdata, tfdata-journal."""
   common = dict(initial_states={"s": np.zeros([64], np.float32)},
                 num_unroll=num_unroll, batch_size=batch_size, num_threads=3,
                 capacity=1000, allow_small_batch=False, make_keys_unique=True,
                 make_keys_unique_seed=7)
-  if impl == "scheduled":
-    common["store"] = "scheduled"
-  elif impl == "inhouse":
-    common["store"] = "barrier"
+  common.update(_store_args(impl))
   if source == "queue":
     queue = tf1.train.string_input_producer(files, shuffle=True, seed=1)
     key, record = tf1.TFRecordReader().read(queue)
@@ -231,7 +239,8 @@ def tutorial(impl, steps=1500, warmup=100):
         input_length=tf.shape(seq["token"])[0],
         initial_states={"c": rng.rand(64), "h": rng.rand(64)},
         num_unroll=3, batch_size=2, allow_small_batch=False,
-        make_keys_unique=True, make_keys_unique_seed=29392)
+        make_keys_unique=True, make_keys_unique_seed=29392,
+        **_store_args(impl))
     inputs = tf.split(tf.cast(batch.sequences["token"], tf.float64), 3, axis=1)
     cell = cells_module(impl).LSTMCell(64)
     out, _ = tf1.nn.static_state_saving_rnn(cell, inputs, batch, ("c", "h"))

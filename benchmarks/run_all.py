@@ -3,9 +3,10 @@
   python benchmarks/run_all.py --py115 PYTHON_WITH_TF115 --py221 PYTHON_WITH_TF221
       [--reps 3] [--quick] [--out benchmarks]
 
-Three configurations -- contrib on TF 1.15, ours on TF 1.15, ours on TF 2.21 --
-run interleaved (configuration inside repetition), each measurement in a
-fresh process; the table shows medians and ratios to contrib from this one run.
+Five configurations -- contrib on TF 1.15, and each of our two stores (the
+Barrier store and the scheduled one) on TF 1.15 and TF 2.21 -- run
+interleaved (configuration inside repetition), each measurement in a fresh
+process; the table shows medians and ratios to contrib from this one run.
 Use ``bash benchmarks/run.sh``, which makes the interpreters first.
 """
 from __future__ import absolute_import, division, print_function
@@ -21,6 +22,9 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(HERE, "bench.py")
+# RSS samples of the memory run (segments taken); growth is read from 200k
+# (after the ramp of the first ~100-300k segments) to 1M.
+MEMORY_MARKS = "100000,200000,400000,600000,800000,1000000"
 
 
 def measure(python, args, timeout=1800):
@@ -45,8 +49,15 @@ def main(argv=None):
   p.add_argument("--out", default=HERE)
   args = p.parse_args(argv)
   configs = [("contrib", "TF 1.15 contrib", args.py115, "contrib"),
-             ("ours115", "TF 1.15 ours", args.py115, "inhouse"),
-             ("ours221", "TF 2.21 ours", args.py221, "inhouse")]
+             ("barrier115", "TF 1.15 Barrier store", args.py115, "inhouse"),
+             ("scheduled115", "TF 1.15 scheduled store", args.py115,
+              "scheduled"),
+             ("barrier221", "TF 2.21 Barrier store", args.py221, "inhouse"),
+             ("scheduled221", "TF 2.21 scheduled store", args.py221,
+              "scheduled")]
+  # The scaling curve and the memory run: contrib and both stores on TF 2.21.
+  curve = [c for c in configs if c[0] in ("contrib", "barrier221",
+                                          "scheduled221")]
   data = os.path.join(HERE, ".data")
   if not os.path.isfile(os.path.join(data, "lengths.json")):
     measure(args.py221, ["--case", "make-data", "--data", data])
@@ -68,9 +79,11 @@ def main(argv=None):
                                               "--impl", impl]))
     # The tf.data entry point, without and with the in-flight journal.
     for source in ("tfdata", "tfdata-journal"):
-      record(("ours221", source), measure(args.py221, [
-          "--case", "pipeline", "--source", source, "--data", data,
-          "--segments", segs]))
+      for impl in ("inhouse", "scheduled"):
+        record(("%s221" % ("barrier" if impl == "inhouse" else impl), source),
+               measure(args.py221, [
+                   "--case", "pipeline", "--source", source, "--impl", impl,
+                   "--data", data, "--segments", segs]))
     for case in ("limit", "limit-per-record"):
       record(("%s115" % case, "limit"), measure(args.py115, [
           "--case", case, "--data", data]))
@@ -80,7 +93,7 @@ def main(argv=None):
   scaling = {}
   for batch in (8, 32, 128, 512):
     for unroll in (5, 20, 100):
-      for name, _, py, impl in configs:
+      for name, _, py, impl in curve:
         r = measure(py, ["--case", "pipeline", "--impl", impl, "--data", data,
                          "--batch", str(batch), "--unroll", str(unroll),
                          "--segments", str(max(4 * batch, int(segs) // 2))])
@@ -89,9 +102,10 @@ def main(argv=None):
         sys.stdout.flush()
   memory = {}
   if not args.quick:
-    for name, _, py, impl in configs:
+    for name, _, py, impl in curve:
       memory[name] = measure(py, ["--case", "memory", "--impl", impl,
-                                  "--data", data], timeout=3600)["memory"]
+                                  "--data", data, "--checkpoints",
+                                  MEMORY_MARKS], timeout=3600)["memory"]
       print("memory", name, memory[name])
       sys.stdout.flush()
 
@@ -112,8 +126,10 @@ def main(argv=None):
                                   "segments_per_s"),
           "tf221_per_record": med("limit-per-record221", "limit",
                                   "segments_per_s")},
-      "tfdata_segments_per_s": {s: med("ours221", s, "segments_per_s")
-                                for s in ("tfdata", "tfdata-journal")},
+      "tfdata_segments_per_s": {
+          "%s/%s" % (n, s): med(n, s, "segments_per_s")
+          for n in ("barrier221", "scheduled221")
+          for s in ("tfdata", "tfdata-journal")},
       "scaling_us_per_segment": {"%s/b%d/u%d" % k: v
                                  for k, v in sorted(scaling.items())},
       "memory": memory,
@@ -122,53 +138,66 @@ def main(argv=None):
   p_ = summary["pipeline_segments_per_s"]
   t_ = summary["tutorial_steps_per_s"]
   lim = summary["limit_segments_per_s"]
+  names = [n for n, _, _, _ in configs]
+
+  def tf_of(name):
+    return "tf115" if name in ("contrib", "barrier115", "scheduled115") else \
+        "tf221"
+
+  def row(label, values, target=""):
+    return "| %s | %s | %s |" % (label, " | ".join(values), target)
+
+  def vs_contrib(d, n, fmt="%.0f"):
+    if n == "contrib":
+      return fmt % d[n]
+    return (fmt + " (%.2fx)") % (d[n], d[n] / d["contrib"])
+
   lines = [
-      "| measure | TF 1.15 contrib | TF 1.15 ours | TF 2.21 ours | target |",
-      "|---|---|---|---|---|",
-      "| W1 pipeline, segments/s (median of %d) | %.0f | %.0f (%.2fx) | %.0f "
-      "(%.2fx) | >= 1.5x contrib |" % (
-          args.reps, p_["contrib"], p_["ours115"], p_["ours115"] /
-          p_["contrib"], p_["ours221"], p_["ours221"] / p_["contrib"]),
-      "| tutorial model, steps/s | %.0f | %.0f (%.2fx) | %.0f (%.2fx) | "
-      ">= 1.3x contrib |" % (
-          t_["contrib"], t_["ours115"], t_["ours115"] / t_["contrib"],
-          t_["ours221"], t_["ours221"] / t_["contrib"]),
-      "| read+parse limit (batched parse), segment-equivalents/s | %.0f | "
-      "%.0f | %.0f | |" % (lim["tf115"], lim["tf115"], lim["tf221"]),
-      "| W1 pipeline / batched limit (same TF) | %.2f | %.2f | %.2f | "
-      ">= 0.8 |" % (p_["contrib"] / lim["tf115"], p_["ours115"] /
-                    lim["tf115"], p_["ours221"] / lim["tf221"]),
-      "| read+parse limit (per record, as the pipeline reads) | %.0f | %.0f "
-      "| %.0f | |" % (lim["tf115_per_record"], lim["tf115_per_record"],
-                      lim["tf221_per_record"]),
-      "| W1 pipeline / per-record limit (same TF) | %.2f | %.2f | %.2f | |" % (
-          p_["contrib"] / lim["tf115_per_record"],
-          p_["ours115"] / lim["tf115_per_record"],
-          p_["ours221"] / lim["tf221_per_record"]),
+      "| measure | " + " | ".join(label for _, label, _, _ in configs) +
+      " | target |",
+      "|---|" + "---|" * (len(configs) + 1),
+      row("W1 pipeline, segments/s (median of %d)" % args.reps,
+          [vs_contrib(p_, n) for n in names], ">= 3x contrib"),
+      row("tutorial model, steps/s", [vs_contrib(t_, n) for n in names],
+          ">= 1.5x contrib"),
+      row("read+parse limit, per record as the pipeline reads, "
+          "segment-equivalents/s",
+          ["%.0f" % lim[tf_of(n) + "_per_record"] for n in names]),
+      row("W1 pipeline / per-record limit (same TF)",
+          ["%.2f" % (p_[n] / lim[tf_of(n) + "_per_record"]) for n in names],
+          ">= 0.5"),
+      row("read+parse limit, batched parse, segment-equivalents/s",
+          ["%.0f" % lim[tf_of(n)] for n in names]),
+      row("W1 pipeline / batched limit (same TF)",
+          ["%.2f" % (p_[n] / lim[tf_of(n)]) for n in names]),
   ]
   td = summary["tfdata_segments_per_s"]
-  lines.append(
-      "| W1 via tf.data (`--source tfdata`), segments/s | | | %.0f | |" %
-      td["tfdata"])
-  lines.append(
-      "| the same with `checkpoint_in_flight=True` | | | %.0f (%.2fx) | |" % (
-          td["tfdata-journal"], td["tfdata-journal"] / td["tfdata"]))
+  blank = ["", "", ""]
+  lines.append(row("W1 via tf.data (`--source tfdata`), segments/s",
+                   blank + ["%.0f" % td["%s/tfdata" % n]
+                            for n in ("barrier221", "scheduled221")]))
+  lines.append(row("the same with `checkpoint_in_flight=True`", blank + [
+      "%.0f (%.2fx)" % (td["%s/tfdata-journal" % n],
+                        td["%s/tfdata-journal" % n] / td["%s/tfdata" % n])
+      for n in ("barrier221", "scheduled221")]))
   if memory:
     def growth(samples):
-      a, b = samples[0]["rss_mb"], samples[-1]["rss_mb"]
+      at = dict((s["segments"], s["rss_mb"]) for s in samples)
+      a, b = at[200000], at[1000000]
       return "%.0f -> %.0f MB (%+.1f%%)" % (a, b, 100.0 * (b - a) / a)
-    lines.append("| RSS at 200k -> 1M segments | %s | %s | %s | <= +5%% |" % (
-        growth(memory["contrib"]), growth(memory["ours115"]),
-        growth(memory["ours221"])))
+    lines.append(row("RSS at 200k -> 1M segments taken", [
+        growth(memory[n]) if n in memory else "" for n in names],
+                     "flat after warm-up"))
+  curve_names = [n for n, _, _, _ in curve]
   lines += ["", "Cost per segment (microseconds) by batch size and num_unroll:",
             "", "| batch / unroll | " + " | ".join(
                 "%s u=%d" % (n, u) for u in (5, 20, 100)
-                for n in ("contrib", "ours115", "ours221")) + " |",
-            "|---|" + "---|" * 9]
+                for n in curve_names) + " |",
+            "|---|" + "---|" * (3 * len(curve_names))]
   for batch in (8, 32, 128, 512):
     lines.append("| %d | " % batch + " | ".join(
         "%.1f" % scaling[(n, batch, u)] for u in (5, 20, 100)
-        for n in ("contrib", "ours115", "ours221")) + " |")
+        for n in curve_names) + " |")
   table = "\n".join(lines) + "\n"
   with open(os.path.join(args.out, "results.json"), "w") as f:
     json.dump(summary, f, indent=1, sort_keys=True)

@@ -7,7 +7,9 @@ single consumer takes and saves in one ``Session.run`` until
 segment)`` pairs are exactly the expected ones (with ``allow_small_batch=True``;
 with ``False`` only the tail of fewer than ``batch_size`` sequences may be
 missing), each once, in order, with the exact state chain, and no
-``Session.run`` exceeded its timeout.
+``Session.run`` exceeded its timeout.  Each scenario names its store
+(``store``: "barrier" or "scheduled"); ``--store both`` (the default) runs
+every scenario through each store in turn.
 
 The race this guards against needs CPU contention (an idle machine hides
 it), so ``busy_processes`` starts CPU-bound processes beside the runs.
@@ -63,7 +65,8 @@ def busy_processes(count, seconds):
 
 
 def scenario(rng):
-  """A neighbour of FIRST_SEEN drawn from `rng` (a random.Random)."""
+  """A neighbour of FIRST_SEEN drawn from `rng` (a random.Random); its store
+  is the default (the Barrier store) until stress() sets one."""
   num_unroll = rng.randint(1, 8)
   batch_size = rng.randint(1, 4)
   pad = rng.random() < 0.5
@@ -85,7 +88,7 @@ class Pipeline(object):
   """
 
   def __init__(self, lengths, num_unroll, batch_size, capacity, num_threads,
-               pad, allow_small_batch):
+               pad, allow_small_batch, store="barrier"):
     self.batch_size = batch_size
     self.allow_small_batch = allow_small_batch
     n = len(lengths)
@@ -105,7 +108,8 @@ class Pipeline(object):
           initial_states={"step": np.int32(0), "prev": np.float32(-1)},
           num_unroll=num_unroll, batch_size=batch_size,
           num_threads=num_threads, capacity=capacity,
-          allow_small_batch=allow_small_batch, pad=pad)
+          allow_small_batch=allow_small_batch, pad=pad, store=store)
+      assert batch.state_saver.store == store
       saves = tf.group(
           batch.save_state("step", batch.state("step") + 1),
           batch.save_state("prev", batch.sequences["x"][:, 0]))
@@ -200,8 +204,10 @@ def run_one(s):
   return not found, "; ".join(found)
 
 
-def stress(runs, seed=0, first_seen_share=0.5, neighbours=40, report=None):
-  """Runs `runs` scenarios: FIRST_SEEN, or one of `neighbours` others.
+def stress(runs, seed=0, first_seen_share=0.5, neighbours=40, report=None,
+           stores=("barrier",)):
+  """Runs `runs` scenarios: FIRST_SEEN, or one of `neighbours` others; run r
+  uses store ``stores[r % len(stores)]``.
 
   Returns:
     (passed, failures): failures is a list of (scenario, message).
@@ -212,6 +218,7 @@ def stress(runs, seed=0, first_seen_share=0.5, neighbours=40, report=None):
   for r in range(runs):
     s = dict(FIRST_SEEN) if rng.random() < first_seen_share else dict(
         rng.choice(pool))
+    s["store"] = stores[r % len(stores)]
     ok, message = run_one(s)
     if ok:
       passed += 1
@@ -233,6 +240,9 @@ def main(argv=None):
   parser.add_argument("--seed", type=int, default=0)
   parser.add_argument("--busy", type=int, default=2,
                       help="CPU-bound processes beside the runs")
+  parser.add_argument("--store", choices=["barrier", "scheduled", "both"],
+                      default="both",
+                      help="the store under test; 'both' alternates them")
   args = parser.parse_args(argv)
   tf1.logging.set_verbosity(tf1.logging.ERROR)
   start = time.time()
@@ -241,9 +251,12 @@ def main(argv=None):
     print(line, flush=True)
 
   with busy_processes(args.busy, 24 * 3600):
-    passed, failures = stress(args.runs, args.seed, report=report)
-  print("TF %s, %d busy processes, %.0f s" % (tf.version.VERSION, args.busy,
-                                              time.time() - start))
+    stores = (("barrier", "scheduled") if args.store == "both" else
+              (args.store,))
+    passed, failures = stress(args.runs, args.seed, report=report,
+                              stores=stores)
+  print("TF %s, %d busy processes, stores %s, %.0f s" % (
+      tf.version.VERSION, args.busy, "+".join(stores), time.time() - start))
   print("stress: %d passed, %d failed" % (passed, len(failures)))
   return 1 if failures else 0
 

@@ -19,6 +19,9 @@ import legacy_pipeline
 from conftest import write_sequence_examples
 
 tf1 = tf.compat.v1
+
+# Every test here runs against both of our stores (conftest.store).
+pytestmark = pytest.mark.usefixtures("store")
 LIMIT_MS = 30000
 
 

@@ -24,6 +24,9 @@ import in_flight_run
 import legacy_pipeline as lp
 
 tf1 = tf.compat.v1
+
+# Every test here runs against both of our stores (conftest.store).
+pytestmark = pytest.mark.usefixtures("store")
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUN_TIMEOUT_S = 180
 

@@ -1,8 +1,9 @@
 """Property test: every segment exactly once, in order, with an exact state chain.
 
 Random sets of sequences (lengths 1-60) go through the in-house saver with
-random num_unroll (1-8), batch_size (1-6), num_threads (1-4), capacity, pad and
-allow_small_batch, for one epoch.  Step t of sequence i carries the value
+random num_unroll (1-8), batch_size (1-6), num_threads (1-4), capacity, pad,
+allow_small_batch and store (the Barrier store or the scheduled one), for one
+epoch.  Step t of sequence i carries the value
 ``i * 1000 + t``, so every delivered row can be checked against its source.
 
 With allow_small_batch=True the delivered (sequence, segment) pairs equal the
@@ -39,7 +40,8 @@ def scenarios(draw):
                                                    batch_size + 8)))
   return dict(lengths=lengths, num_unroll=num_unroll, batch_size=batch_size,
               num_threads=draw(st.integers(1, 4)), capacity=capacity, pad=pad,
-              allow_small_batch=draw(st.booleans()))
+              allow_small_batch=draw(st.booleans()),
+              store=draw(st.sampled_from(["barrier", "scheduled"])))
 
 
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,

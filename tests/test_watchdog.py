@@ -8,6 +8,8 @@ contrib.
 """
 from __future__ import absolute_import, division, print_function
 
+import re
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -20,6 +22,9 @@ from test_failures import LIMIT_MS, _consume_until_error, _examples, \
     _state_saver
 
 tf1 = tf.compat.v1
+
+# Every test here runs against both of our stores (conftest.store).
+pytestmark = pytest.mark.usefixtures("store")
 
 
 def _stall_pipeline(tmp_path, save_which):
@@ -43,12 +48,17 @@ def _stall_pipeline(tmp_path, save_which):
 
 @pytest.mark.parametrize("save_which", [None, "a"],
                          ids=["no_save_state", "one_of_two_states_saved"])
-def test_stall_watchdog_names_the_cause(h, tmp_path, save_which):
+def test_stall_watchdog_names_the_cause(h, tmp_path, save_which, store):
   batch, fetches = _stall_pipeline(tmp_path, save_which)
   dog = watchdog.add_stall_watchdog(batch, timeout_secs=2)
   h.init_variables()
   coord, threads = h.start_queue_runners()
   ended, seconds, batches = _consume_until_error(h, fetches)
+  if store == "scheduled":
+    _assert_unsaved_state_error(ended, "b" if save_which else "a|b", batches,
+                                seconds)
+    assert dog.stalls == 0  # nothing stalls: the take itself says why
+    return
   assert batches >= 1 and seconds < 30
   assert isinstance(ended, (tf.errors.OutOfRangeError,
                             tf.errors.CancelledError))
@@ -62,13 +72,29 @@ def test_stall_watchdog_names_the_cause(h, tmp_path, save_which):
   assert dog.stalls == 1
 
 
-def test_without_watchdog_a_stall_blocks_as_in_contrib(h, tmp_path):
+def test_without_watchdog_a_stall_blocks_as_in_contrib(h, tmp_path, store):
   _, fetches = _stall_pipeline(tmp_path, None)
   h.init_variables()
   h.start_queue_runners()
+  if store == "scheduled":
+    # The scheduled store cannot stall here: the take after the unsaved one
+    # fails at once, naming the state.
+    ended, seconds, batches = _consume_until_error(h, fetches)
+    _assert_unsaved_state_error(ended, "a|b", batches, seconds)
+    return
   with pytest.raises(tf.errors.DeadlineExceededError):
     for _ in range(10):
       h.run(fetches, timeout_ms=3000)
+
+
+def _assert_unsaved_state_error(ended, state, batches, seconds):
+  """The scheduled store's answer to a skipped save_state: the first take
+  whose rows continue fails with InvalidArgumentError naming the state."""
+  assert isinstance(ended, tf.errors.InvalidArgumentError), ended
+  assert re.search(r"state (%s) was not saved for the batch before this one"
+                   % state, ended.message), ended.message
+  assert "store=barrier" in ended.message
+  assert 1 <= batches <= 2 and seconds < 30
 
 
 def test_watchdog_argument_errors(h):

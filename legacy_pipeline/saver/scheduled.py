@@ -35,9 +35,9 @@ What it needs from the consumer: a static, positive int ``batch_size`` (the
 store is chosen only then, see ``stores.choose_store``), and ``save_state`` for every
 state in the run that takes each batch whose rows continue (as contrib: a
 segment waited for it there).  Several consumer threads are safe: a take
-holds a lock (a TF Mutex) until its own step's ``save_state`` ops have run,
-so the next take sees the saved state; the batches then go to the threads in
-turn, as contrib's handoff did.
+holds a lock (a TF Mutex, kept by ConsumeMutexLock ops) until its own step's
+``save_state`` ops have run, so the next take sees the saved state; the
+batches then go to the threads in turn, as contrib's handoff did.
 
 End of input, close, cancel and failures (the same contract as the Barrier
 store; see SequenceQueueingStateSaver):
@@ -49,8 +49,13 @@ store; see SequenceQueueingStateSaver):
   PriorityQueue is never closed (a take dequeues from it only what a token
   says is there).
 * cancelling close: blocked prefetches fail (their capacity token is
-  cancelled), takes fail with OutOfRangeError, ``save_state`` with
-  CancelledError.
+  cancelled) and later ones are refused, ``save_state`` fails with
+  CancelledError, incomplete batches are discarded.  Complete batches still
+  come out while their states are there (as the Barrier store's ready
+  segments do): the batch after the last one saved before the cancel, or
+  any batch without continuing rows; a state that would have needed a save
+  after the cancel, or an empty *batches* queue, ends the take with
+  OutOfRangeError.
 * a failing prefetch (``report_failure_op``): the message is recorded, a
   wake token is queued, and every later take (and one waiting now) fails
   with InvalidArgumentError carrying it.
@@ -87,6 +92,11 @@ class _ScheduleView(object):
   def name(self):
     return self._segments.name.split("/")[-1]
 
+  @property
+  def queue_ref(self):
+    """The handle of the queue holding the placed segments."""
+    return self._segments.queue_ref
+
   def ready_size(self, name=None):
     """int32: segments stored and not taken (placed in the batch stream)."""
     return self._segments.size(name=name)
@@ -106,6 +116,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
   # -- construction ---------------------------------------------------------
 
   def _layout_store(self):
+    base.reject_empty(self._component_shapes())
     u = self._num_unroll
     self._seq_names = list(self._sequences)
     self._ctx_names = list(self._context)
@@ -301,9 +312,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     lock = raw.MutexLock(mutex=self._take_mutex, name="TakeLock")
     self._lock = lock
     with tf.control_dependencies([lock]):
-      cancelled = self._end_of_input_if(self._cancelled.is_closed(),
-                                        "Cancelled")
-      deps = [cancelled, self._raise_if_failed()]
+      deps = [self._raise_if_failed()]
     with tf.control_dependencies(deps):
       rows = self._batches.dequeue(name="DequeueBatch")
     with tf.control_dependencies([self._raise_if_failed(after=[rows])]):
@@ -315,6 +324,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     n_new = tf.reduce_sum(tf.cast(prev < 0, tf.int32))
     n_old = rows - n_new
     carried_rows = prev[:n_old]
+    self._rows_taken = rows
     firsts = self._firsts.dequeue_many(n_new, name="DequeueFirsts")
     first = dict(zip([("example", "key"), ("example", "facts")] +
                      [("context", k) for k in self._ctx_names] +
@@ -324,7 +334,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     for slot in [("example", "key"), ("example", "facts")] + [
         ("context", k) for k in self._ctx_names]:
       value = self._carried(slot, first[slot], carried_rows,
-                            step=slot == ("example", "facts"))[0]
+                            step=slot == ("example", "facts"))
       carry_ops.append(self._carry_put(slot, batch_no, value))
       carried[slot] = value
     keys_base = carried[("example", "key")]
@@ -352,19 +362,26 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     forget = raw.LookupTableRemoveV2(table_handle=self._in_flight,
                                      keys=next_keys, name="ForgetFinishedKeys")
     self._batch_no = batch_no
-    self._rows_taken = rows
     # The lock is held until the take's own ops are done, then by the
     # save_state ops of the same step (each holds a reference to it).
     with tf.control_dependencies([release, forget, keys, next_keys] +
                                  carry_ops + list(sequences.values())):
-      holder = tf.identity(lock, name="HoldTakeLock")
+      holder = self._consume_lock("HoldTakeLock")
+    # Without small batches every batch has batch_size rows: say so in the
+    # static shapes, as the Barrier store (and contrib) do.
+    rows_known = None if self._allow_small_batch else self._batch_size
+
+    def after(t):
+      out = tf.identity(t)
+      if out.get_shape().ndims:
+        out.set_shape([rows_known] + out.get_shape().as_list()[1:])
+      return out
+
     with tf.control_dependencies([holder]):
-      def after(t):
-        return tf.identity(t)
       states = collections.OrderedDict()
       for k in self._state_names:
-        states[k] = self._state(k, first[("state", k)], carried_rows,
-                                n_old, batch_no)
+        states[k] = after(self._state(k, first[("state", k)], carried_rows,
+                                      n_old, batch_no))
       self._received = {
           "insertion_index": after(facts[:, _INDEX]),
           "key": after(keys),
@@ -382,21 +399,42 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
           "not_done_rows": base.unfinished_rows(done),
       }
 
-  def _carried(self, slot, new_values, carried_rows, step=False):
-    """(rows continuing from the last stored batch + the new rows, the
-    batch number that value was stored for).  `step`: the facts, whose
-    segment column advances by one for a continuing row."""
+  def _consume_lock(self, name):
+    """An op that keeps the take lock held until it runs.
+
+    The lock is released when the last tensor referring to it is dropped.
+    An Identity of it does not reliably keep it: Grappler may replace an
+    Identity used only for control dependencies by those dependencies, and
+    the lock would be released as soon as it is taken.  ConsumeMutexLock is
+    the op TF provides for this (stateful, never pruned; TF's
+    CriticalSection uses it the same way).
+    """
+    with tf1.get_default_graph().colocate_with(self._take_mutex.op):
+      return raw.ConsumeMutexLock(mutex_lock=self._lock, name=name)
+
+  def _carried(self, slot, new_values, carried_rows, step=False, check=None):
+    """Rows continuing from the last stored batch + the new rows.
+
+    `step`: the facts, whose segment column advances by one for a continuing
+    row.  `check`: a function of the batch number the stored value belongs
+    to (-1: none) returning an op that must pass before the rows are read.
+    """
     queue = self._carry[slot]
-    stored_no, stored = queue.dequeue_many(queue.size(),
+    # The size is read under the take lock (after the batch token): read
+    # before it, it could miss the value a concurrent take is storing.
+    with tf.control_dependencies([self._rows_taken]):
+      size = queue.size()
+    stored_no, stored = queue.dequeue_many(size,
                                            name="DrainCarry_%s_%s" % slot)
     shape = stored.get_shape().as_list()[2:]
     last = tf.reshape(stored[-1:], [-1] + shape)
     last_no = tf.reduce_max(tf.concat([[-1], stored_no], 0))
-    old = tf.gather(last, carried_rows)
+    deps = [] if check is None else [check(last_no)]
+    with tf.control_dependencies(deps):
+      old = tf.gather(last, carried_rows)
     if step:
       old += tf.one_hot(_STEP, 4, dtype=tf.int64)
-    value = tf.concat([old, new_values], 0)
-    return value, last_no
+    return tf.concat([old, new_values], 0)
 
   def _carry_put(self, slot, batch_no, value):
     """Op storing `value` (padded to batch_size rows) for the next take."""
@@ -408,26 +446,50 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                                      name="PutCarry_%s_%s" % slot)
 
   def _state(self, k, initial, carried_rows, n_old, batch_no):
-    value, saved_no = self._carried(("state", k), initial, carried_rows)
-    ok = tf1.Assert(
-        tf.logical_or(tf.equal(n_old, 0), tf.equal(saved_no, batch_no - 1)),
-        ["State saver (scheduled store): save_state('%s') did not run for "
-         "the batch before this one, so the rows that continue have no "
-         "saved state (batch" % k, batch_no, ", last saved batch", saved_no,
-         "). Run every batch.save_state op in the same Session.run as the "
-         "batch it belongs to (static_state_saving_rnn's outputs depend on "
-         "them), or use store='barrier'."],
-        name="CheckStateSaved_%s" % k)
-    with tf.control_dependencies([ok]):
-      return tf.identity(value, name="state_%s" % k)
+    def check(saved_no):
+      saved = tf.logical_or(tf.equal(n_old, 0),
+                            tf.equal(saved_no, batch_no - 1))
+      # After a cancelling close save_state is refused, so a batch whose
+      # rows continue from a batch taken after the cancel has no state: that
+      # is the end of the input (the Barrier store discards such segments),
+      # not an error of the consumer.
+      lost = self._end_of_input_if(
+          tf.logical_and(tf.logical_not(saved), self._cancelled.is_closed()),
+          "CancelledBeforeSave_%s" % k)
+      with tf.control_dependencies([lost]):
+        saved = tf.identity(saved)
+      return tf1.Assert(
+          saved,
+          # (No quotes in the text: TF's Assert prints them escaped.)
+          ["State saver (scheduled store): state %s was not saved for the "
+           "batch before this one (its save_state op did not run), so the "
+           "rows that continue have no state; batch" % k, batch_no,
+           "last saved batch", saved_no, ". Run every batch.save_state op "
+           "in the same Session.run as the batch it belongs to "
+           "(static_state_saving_rnn outputs depend on them), or build the "
+           "saver with store=barrier."],
+          name="CheckStateSaved_%s" % k)
+    value = self._carried(("state", k), initial, carried_rows, check=check)
+    return tf.identity(value, name="state_%s" % k)
 
   def _save(self, batch, state_name, value, keep):
     """The scheduled store's part of save_state: the whole batch's value."""
     del keep
     state = self._received["states"][state_name]
+    if value.dtype != state.dtype:
+      # A run-time error, as with the Barrier store (and contrib), whose
+      # insert of the wrong dtype fails when it runs, not when it is built.
+      with tf.control_dependencies([state]):
+        return tf1.Assert(
+            False, ["save_state('%s'): value has dtype %s but the state is "
+                    "%s" % (state_name, value.dtype.name, state.dtype.name)],
+            name="WrongDtype_%s" % state_name)
     # Refused after a cancelling close (CancelledError, as the Barrier
     # store's insert into a cancelled store).
-    cancelled = tf.cast(self._cancelled.is_closed(), tf.int32)
+    # Checked after the take succeeded: a take that ends the input fails
+    # with OutOfRangeError, not with this.
+    with tf.control_dependencies([state]):
+      cancelled = tf.cast(self._cancelled.is_closed(), tf.int32)
     refuse = self._cancelled.enqueue_many(
         (tf.zeros(tf.expand_dims(cancelled, 0), tf.int32),),
         name="RefuseAfterCancel")
@@ -435,7 +497,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf.control_dependencies([state, refuse]):
       put = self._carry_put(("state", state_name), self._batch_no, value)
     with tf.control_dependencies([put]):
-      hold = tf.identity(self._lock, name="HoldTakeLock_%s" % state_name)
+      hold = self._consume_lock("HoldTakeLock_%s" % state_name)
     return tf.group(put, hold, name="SaveState_%s" % state_name)
 
 

@@ -122,6 +122,21 @@ class _SequenceInputs(object):
         for k, v in context.items())
 
 
+def reject_empty(shapes):
+  """`shapes` as TensorShapes.
+
+  Raises:
+    ValueError: one of them has no elements (as TF's Barrier), naming its
+      index among the store's components.
+  """
+  shapes = [tf.TensorShape(s) for s in shapes]
+  for i, shape in enumerate(shapes):
+    if shape.num_elements() == 0:
+      raise ValueError("Empty tensors are not supported, but received shape "
+                       "'%s' at index %d" % (shape, i))
+  return shapes
+
+
 class _Store(object):
   """A TF Barrier: keys -> tuples of components; see the module docstring.
 
@@ -132,11 +147,7 @@ class _Store(object):
 
   def __init__(self, types, shapes, name="barrier"):
     self._types = list(types)
-    self._shapes = [tf.TensorShape(s) for s in shapes]
-    for i, shape in enumerate(self._shapes):
-      if shape.num_elements() == 0:
-        raise ValueError("Empty tensors are not supported, but received shape "
-                         "'%s' at index %d" % (shape, i))
+    self._shapes = reject_empty(shapes)
     self._ref = raw.Barrier(component_types=self._types, shapes=self._shapes,
                             name=name)
 
@@ -440,8 +451,6 @@ class SequenceQueueingStateSaver(object):
     batch_size = _check_batch_size(batch_size, caller)
     self._store_kind, self._store_reason = stores.choose_store(store,
                                                                batch_size)
-    if self._store_kind == "scheduled":
-      batch_size = _checks.static_int(batch_size)
     if capacity is not None and isinstance(batch_size, tf.Tensor):
       capacity_ok = tf1.assert_greater_equal(
           tf.cast(capacity, tf.int64), tf.cast(batch_size, tf.int64),
@@ -451,6 +460,8 @@ class SequenceQueueingStateSaver(object):
     elif capacity is not None and capacity < batch_size:
       raise ValueError("capacity %d needs to be >= batch_size %d" %
                        (capacity, batch_size))
+    if self._store_kind == "scheduled":  # a static int (stores.choose_store)
+      batch_size = _checks.static_int(batch_size)
     _checks.check_num_unroll(num_unroll, caller)
     _check_initial_states(initial_states, caller)
 
@@ -564,12 +575,17 @@ class SequenceQueueingStateSaver(object):
     types += [v.dtype for v in self._sequences.values()]
     types += [v.dtype for v in self._context.values()]
     types += [v.dtype for v in self._states.values()]
+    return _Store(types, self._component_shapes())
+
+  def _component_shapes(self):
+    """The shape of each stored component, in the Barrier's order
+    (bookkeeping, sequences, context, states): what every store checks."""
     shapes = [s for _, _, s in _BOOKKEEPING]
     shapes += [[self._num_unroll] + v.get_shape().as_list()[1:]
                for v in self._sequences.values()]
     shapes += [v.get_shape().as_list() for v in self._context.values()]
     shapes += [v.get_shape().as_list() for v in self._states.values()]
-    return _Store(types, shapes)
+    return shapes
 
   # -- public properties ----------------------------------------------------
 
