@@ -45,6 +45,7 @@ from legacy_pipeline.saver.runners import queue_runners  # noqa: E402
 
 tf1 = tf.compat.v1
 TIMEOUT = tf1.RunOptions(timeout_in_ms=120000)
+DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".data")
 
 
 def impl_module(name):
@@ -213,7 +214,9 @@ def limit(data_dir, num_unroll, seconds=8.0, per_record=False):
   return {"segments_per_s": total / elapsed}
 
 
-def tutorial(impl, steps=1500, warmup=100):
+def tutorial_graph(impl):
+  """The tutorial's training graph in the default graph; returns the op to
+  run per step (the loss, after the train op)."""
   import tempfile  # pylint: disable=g-import-not-at-top
   rng = np.random.RandomState(0)
   path = os.path.join(tempfile.mkdtemp(), "toydata.tfrecords")
@@ -227,22 +230,22 @@ def tutorial(impl, steps=1500, warmup=100):
         fl["token"].feature.add().float_list.value.append(tk)
         fl["label"].feature.add().int64_list.value.append(lb)
       w.write(ex.SerializeToString())
-  with tf.Graph().as_default():
-    tf1.set_random_seed(0)
-    queue = tf1.train.string_input_producer([path])
-    key, record = tf1.TFRecordReader().read(queue)
-    ctx, seq = tf1.io.parse_single_sequence_example(record, sequence_features={
-        "token": tf1.io.FixedLenSequenceFeature([], tf.float32),
-        "label": tf1.io.FixedLenSequenceFeature([], tf.int64)})
-    batch = impl_module(impl).batch_sequences_with_states(
-        input_key=key, input_sequences=seq, input_context=ctx,
-        input_length=tf.shape(seq["token"])[0],
-        initial_states={"c": rng.rand(64), "h": rng.rand(64)},
-        num_unroll=3, batch_size=2, allow_small_batch=False,
-        make_keys_unique=True, make_keys_unique_seed=29392,
-        **_store_args(impl))
-    inputs = tf.split(tf.cast(batch.sequences["token"], tf.float64), 3, axis=1)
-    cell = cells_module(impl).LSTMCell(64)
+  tf1.set_random_seed(0)
+  queue = tf1.train.string_input_producer([path])
+  key, record = tf1.TFRecordReader().read(queue)
+  ctx, seq = tf1.io.parse_single_sequence_example(record, sequence_features={
+      "token": tf1.io.FixedLenSequenceFeature([], tf.float32),
+      "label": tf1.io.FixedLenSequenceFeature([], tf.int64)})
+  batch = impl_module(impl).batch_sequences_with_states(
+      input_key=key, input_sequences=seq, input_context=ctx,
+      input_length=tf.shape(seq["token"])[0],
+      initial_states={"c": rng.rand(64), "h": rng.rand(64)},
+      num_unroll=3, batch_size=2, allow_small_batch=False,
+      make_keys_unique=True, make_keys_unique_seed=29392,
+      **_store_args(impl))
+  inputs = tf.split(tf.cast(batch.sequences["token"], tf.float64), 3, axis=1)
+  cell = cells_module(impl).LSTMCell(64)
+  with tf1.variable_scope("model"):
     out, _ = tf1.nn.static_state_saving_rnn(cell, inputs, batch, ("c", "h"))
     h = tf.cast(tf1.nn.dropout(tf.stack(out), keep_prob=0.5), tf.float32)
     import legacy_pipeline.nn.layers as lyr  # pylint: disable=g-import-not-at-top
@@ -253,9 +256,15 @@ def tutorial(impl, steps=1500, warmup=100):
     loss = tf.nn.sigmoid_cross_entropy_with_logits(
         logits=logits, labels=tf.cast(tf.transpose(batch.sequences["label"]),
                                       tf.float32))
+  with tf1.name_scope("optimizer"):
     train_op = tf1.train.AdadeltaOptimizer(0.01).minimize(loss)
-    with tf.control_dependencies([train_op]):
-      loss_val = tf.reduce_sum(loss)
+  with tf.control_dependencies([train_op]):
+    return tf.reduce_sum(loss)
+
+
+def tutorial(impl, steps=1500, warmup=100):
+  with tf.Graph().as_default():
+    loss_val = tutorial_graph(impl)
     with tf1.Session() as sess:
       sess.run(tf1.global_variables_initializer())
       with queue_runners(sess):
@@ -276,8 +285,7 @@ def main(argv=None):
   p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled",
                                     "scheduled-proto"],
                  default="inhouse")
-  p.add_argument("--data", default=os.path.join(
-      os.path.dirname(os.path.abspath(__file__)), ".data"))
+  p.add_argument("--data", default=DEFAULT_DATA)
   p.add_argument("--batch", type=int, default=32)
   p.add_argument("--unroll", type=int, default=20)
   p.add_argument("--segments", type=int, default=40000)

@@ -3,8 +3,10 @@
 # (without running tests), then runs `python -m legacy_pipeline.stress` in
 # both at once -- each beside one CPU-bound process of its own, and each the
 # other's load on a 2-core machine -- and prints, per TF,
-# `stress: N passed, M failed`.  Exit status 1 if any run failed.
-# Extra args go to legacy_pipeline.stress (default --runs 2000 --busy 1).
+# `stress: N passed, M failed`.  Exit status 1 if any run failed.  The runs
+# alternate the two stores (the Barrier store and the scheduled store).
+# Extra args go to legacy_pipeline.stress (default --runs 2000 --busy 1
+# --store both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/test_matrix.sh -e py37-tf115,py311-tf221-keras3 --notest >/dev/null

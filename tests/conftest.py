@@ -83,13 +83,12 @@ def store(request, monkeypatch):
   """Runs a test against each of our stores (a module opts in with
   ``pytestmark = pytest.mark.usefixtures("store")``).
 
-  It sets ``LEGACY_PIPELINE_STORE`` for the test: "barrier", or "auto" for
-  the scheduled store (so a saver with a fed batch size still gets the
-  Barrier store, as a user's would).  Returns the store name.  With the
-  contrib backend only one run is kept (see pytest_collection_modifyitems).
+  It sets ``LEGACY_PIPELINE_STORE`` to the store for the test (from the
+  variable, "scheduled" leaves a saver with a fed batch size on the Barrier
+  store, as a user's would).  Returns the store name.  With the contrib
+  backend only one run is kept (see pytest_collection_modifyitems).
   """
-  monkeypatch.setenv("LEGACY_PIPELINE_STORE",
-                     "auto" if request.param == "scheduled" else "barrier")
+  monkeypatch.setenv("LEGACY_PIPELINE_STORE", request.param)
   return request.param
 
 

@@ -47,10 +47,18 @@ def test_scheduled_on_request(h, no_env):
   assert saver.store_reason == "store='scheduled' and batch_size 2 is static"
 
 
-def test_auto_takes_scheduled_for_a_static_batch_size(h, no_env):
-  assert stores.choose_store("auto", 3)[0] == "scheduled"
-  assert stores.choose_store("auto", tf.constant(3))[0] == "scheduled"
-  assert _saver(batch_size=tf.constant(2), store="auto").store == "scheduled"
+def test_auto_takes_scheduled_for_a_static_batch_size_from_32(h, no_env):
+  big = stores.AUTO_MIN_BATCH_SIZE
+  assert stores.choose_store("auto", big) == (
+      "scheduled", "store='auto' and batch_size %d is static and >= %d" %
+      (big, big))
+  assert stores.choose_store("auto", tf.constant(64))[0] == "scheduled"
+  assert _saver(batch_size=tf.constant(big), store="auto").store == \
+      "scheduled"
+  # Below the threshold the Barrier store is the faster one.
+  kind, reason = stores.choose_store("auto", big - 1)
+  assert kind == "barrier" and "is below %d" % big in reason
+  assert _saver(batch_size=2, store="auto").store == "barrier"
 
 
 def test_auto_falls_back_for_a_fed_or_zero_batch_size(h, no_env):
@@ -70,6 +78,12 @@ def test_environment_variable(h, monkeypatch):
   assert _saver().store == "scheduled"
   # An explicit argument wins over the environment.
   assert _saver(store="barrier").store == "barrier"
+  # From the environment, a saver that cannot use it keeps the Barrier store
+  # (the argument itself would be an error, below).
+  fed = tf1.placeholder_with_default(2, [])
+  kind, reason = stores.choose_store(None, fed)
+  assert kind == "barrier" and "LEGACY_PIPELINE_STORE=scheduled but" in reason
+  assert _saver(batch_size=fed).store == "barrier"
   monkeypatch.setenv(stores.STORE_ENV, "fast")
   with pytest.raises(ValueError, match="LEGACY_PIPELINE_STORE=fast: unknown"):
     _saver()
@@ -103,7 +117,7 @@ def test_every_entry_point_passes_the_store_through(h, no_env):
        "context": {}, "length": np.int32(4)})
   batch = legacy_pipeline.batch_sequences_with_states_from_dataset(
       dataset, initial_states={"s": np.float32(0)}, num_unroll=2,
-      batch_size=2, store="auto")
+      batch_size=32, store="auto")
   assert batch.state_saver.store == "scheduled"
 
 

@@ -140,18 +140,22 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         [v.get_shape() for v in self._states.values()], name="firsts")
     self._schedule = raw.MutableHashTableV2(
         key_dtype=tf.int64, value_dtype=tf.int64, name="schedule")
+    # One-slot carry queues, each element (batch number, values padded to
+    # batch_size rows): "example" carries key, facts and contexts (stored by
+    # the take), ("state", name) each state (stored by its save_state).
+    b = self._batch_size
     self._carry = collections.OrderedDict()
-    carried = [("example", "key", tf.string, []),
-               ("example", "facts", tf.int64, [4])]
-    carried += [("context", k, v.dtype, v.get_shape().as_list())
-                for k, v in self._context.items()]
-    carried += [("state", k, v.dtype, v.get_shape().as_list())
-                for k, v in self._states.items()]
-    for kind, k, dtype, shape in carried:
-      self._carry[(kind, k)] = tf1.FIFOQueue(
-          base._UNBOUNDED, [tf.int64, dtype],  # pylint: disable=protected-access
-          shapes=[[], [self._batch_size] + shape],
-          name="carry_%s_%s" % (kind, k))
+    example = [(tf.string, []), (tf.int64, [4])] + [
+        (v.dtype, v.get_shape().as_list()) for v in self._context.values()]
+    self._carry["example"] = tf1.FIFOQueue(
+        base._UNBOUNDED, [tf.int64] + [d for d, _ in example],  # pylint: disable=protected-access
+        shapes=[[]] + [[b] + shape for _, shape in example],
+        name="carry_example")
+    for k, v in self._states.items():
+      self._carry[("state", k)] = tf1.FIFOQueue(
+          base._UNBOUNDED, [tf.int64, v.dtype],  # pylint: disable=protected-access
+          shapes=[[], [b] + v.get_shape().as_list()],
+          name="carry_state_%s" % k)
     graph = tf1.get_default_graph()
     shared = graph.unique_name("take_lock", mark_as_used=False)
     self._take_mutex = raw.MutexV2(shared_name=shared, name="take_lock")
@@ -329,14 +333,12 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     first = dict(zip([("example", "key"), ("example", "facts")] +
                      [("context", k) for k in self._ctx_names] +
                      [("state", k) for k in self._state_names], firsts))
-    carry_ops = []
-    carried = collections.OrderedDict()
-    for slot in [("example", "key"), ("example", "facts")] + [
-        ("context", k) for k in self._ctx_names]:
-      value = self._carried(slot, first[slot], carried_rows,
-                            step=slot == ("example", "facts"))
-      carry_ops.append(self._carry_put(slot, batch_no, value))
-      carried[slot] = value
+    example_slots = [("example", "key"), ("example", "facts")] + [
+        ("context", k) for k in self._ctx_names]
+    carried = self._carried("example", [first[k] for k in example_slots],
+                            carried_rows, step_index=1)
+    carry_ops = [self._carry_put("example", batch_no, carried)]
+    carried = dict(zip(example_slots, carried))
     keys_base = carried[("example", "key")]
     facts = carried[("example", "facts")]
     total_length = tf.cast(facts[:, _TOTAL], tf.int32)
@@ -412,38 +414,49 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf1.get_default_graph().colocate_with(self._take_mutex.op):
       return raw.ConsumeMutexLock(mutex_lock=self._lock, name=name)
 
-  def _carried(self, slot, new_values, carried_rows, step=False, check=None):
-    """Rows continuing from the last stored batch + the new rows.
+  def _carried(self, slot, new_values, carried_rows, step_index=None,
+               check=None):
+    """For each component of carry queue `slot`: the rows continuing from the
+    last stored batch, then the new rows (`new_values`, a list).
 
-    `step`: the facts, whose segment column advances by one for a continuing
-    row.  `check`: a function of the batch number the stored value belongs
-    to (-1: none) returning an op that must pass before the rows are read.
+    `step_index`: the facts component, whose segment column advances by one
+    for a continuing row.  `check`: a function of the batch number the stored
+    value belongs to (-1: none) returning an op that must pass before the
+    rows are read.
     """
     queue = self._carry[slot]
+    name = slot if isinstance(slot, str) else "%s_%s" % slot
     # The size is read under the take lock (after the batch token): read
     # before it, it could miss the value a concurrent take is storing.
     with tf.control_dependencies([self._rows_taken]):
       size = queue.size()
-    stored_no, stored = queue.dequeue_many(size,
-                                           name="DrainCarry_%s_%s" % slot)
-    shape = stored.get_shape().as_list()[2:]
-    last = tf.reshape(stored[-1:], [-1] + shape)
+    drained = queue.dequeue_many(size, name="DrainCarry_%s" % name)
+    stored_no, stored = drained[0], drained[1:]
     last_no = tf.reduce_max(tf.concat([[-1], stored_no], 0))
     deps = [] if check is None else [check(last_no)]
-    with tf.control_dependencies(deps):
-      old = tf.gather(last, carried_rows)
-    if step:
-      old += tf.one_hot(_STEP, 4, dtype=tf.int64)
-    return tf.concat([old, new_values], 0)
+    out = []
+    for i, (value, new) in enumerate(zip(stored, new_values)):
+      shape = value.get_shape().as_list()[2:]
+      last = tf.reshape(value[-1:], [-1] + shape)
+      with tf.control_dependencies(deps):
+        old = tf.gather(last, carried_rows)
+      if i == step_index:
+        old += tf.one_hot(_STEP, 4, dtype=tf.int64)
+      out.append(tf.concat([old, new], 0))
+    return out
 
-  def _carry_put(self, slot, batch_no, value):
-    """Op storing `value` (padded to batch_size rows) for the next take."""
-    shape = value.get_shape().as_list()[1:]
-    pad = tf.zeros(base._dims([self._batch_size - tf.shape(value)[0]], shape),  # pylint: disable=protected-access
-                   dtype=value.dtype)
-    padded = tf.concat([value, pad], 0)
-    return self._carry[slot].enqueue((batch_no, padded),
-                                     name="PutCarry_%s_%s" % slot)
+  def _carry_put(self, slot, batch_no, values):
+    """Op storing `values` (each padded to batch_size rows) for the next
+    take."""
+    padded = []
+    for value in values:
+      shape = value.get_shape().as_list()[1:]
+      pad = tf.zeros(base._dims([self._batch_size - tf.shape(value)[0]], shape),  # pylint: disable=protected-access
+                     dtype=value.dtype)
+      padded.append(tf.concat([value, pad], 0))
+    name = slot if isinstance(slot, str) else "%s_%s" % slot
+    return self._carry[slot].enqueue([batch_no] + padded,
+                                     name="PutCarry_%s" % name)
 
   def _state(self, k, initial, carried_rows, n_old, batch_no):
     def check(saved_no):
@@ -469,7 +482,8 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
            "(static_state_saving_rnn outputs depend on them), or build the "
            "saver with store=barrier."],
           name="CheckStateSaved_%s" % k)
-    value = self._carried(("state", k), initial, carried_rows, check=check)
+    value, = self._carried(("state", k), [initial], carried_rows,
+                           check=check)
     return tf.identity(value, name="state_%s" % k)
 
   def _save(self, batch, state_name, value, keep):
@@ -495,7 +509,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         name="RefuseAfterCancel")
     # The state is drained (and checked) before the new one is stored.
     with tf.control_dependencies([state, refuse]):
-      put = self._carry_put(("state", state_name), self._batch_no, value)
+      put = self._carry_put(("state", state_name), self._batch_no, [value])
     with tf.control_dependencies([put]):
       hold = self._consume_lock("HoldTakeLock_%s" % state_name)
     return tf.group(put, hold, name="SaveState_%s" % state_name)

@@ -63,6 +63,11 @@ def build_parser():
   p.add_argument("--input", choices=["queue", "tfdata"], default="queue",
                  help="queue: string_input_producer + TFRecordReader; tfdata: "
                  "TFRecordDataset into the same state saver")
+  p.add_argument("--store", choices=["auto", "scheduled", "barrier"],
+                 default="auto",
+                 help="the state saver's store: scheduled (batches placed as "
+                 "sequences are read; faster), barrier (TF's Barrier, as "
+                 "contrib), auto (scheduled for a static batch size)")
   p.add_argument("--checkpoint-in-flight", choices=["auto", "on", "off"],
                  default="auto",
                  help="also checkpoint the sequences in flight and the read "

@@ -31,7 +31,8 @@ def batch(args, files, num_epochs, shuffle, allow_small_batch,
       num_unroll=args.num_unroll, batch_size=args.batch_size,
       num_threads=num_threads, capacity=args.capacity,
       allow_small_batch=allow_small_batch, make_keys_unique=make_keys_unique,
-      make_keys_unique_seed=args.seed if make_keys_unique else None)
+      make_keys_unique_seed=args.seed if make_keys_unique else None,
+      store=args.store)
   if args.input == "tfdata":
     dataset = datasets.sequence_example_dataset(
         files, {n: tf1.io.FixedLenSequenceFeature(list(s.shape), s.dtype)

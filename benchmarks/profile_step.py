@@ -1,0 +1,101 @@
+"""Where a consumer step's time goes, op by op.  Not a test.
+
+  python benchmarks/profile_step.py --case tutorial|pipeline
+      --impl contrib|inhouse|scheduled [--steps 200] [--top 15]
+
+Builds bench.py's graph (the tutorial's training step, or W1's take + save),
+runs it with its queue runners, and prints: the wall time per step without
+tracing; then, from ``RunMetadata`` step stats (``FULL_TRACE``, which adds
+its own overhead, so compare parts with each other, not with the wall time),
+the ops run per step and their op time grouped as the state saver (its name
+scope), the model (``model/``), the optimizer (``optimizer/`` and the
+gradients), and the rest; and the most expensive ops.
+"""
+from __future__ import absolute_import, division, print_function
+
+import argparse
+import collections
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import bench  # noqa: E402  (sets up sys.path and TF)
+
+tf = bench.tf
+tf1 = bench.tf1
+
+
+def _group(node):
+  if "InputQueueingStateSaver" in node or \
+      node.startswith("batch_sequences_with_states"):
+    return "state saver"
+  if node.startswith("optimizer/") or node.startswith("gradients"):
+    return "optimizer"
+  if node.startswith("model/"):
+    return "model"
+  return "other"
+
+
+def profile(case, impl, steps, top):
+  with tf.Graph().as_default():
+    if case == "tutorial":
+      step = bench.tutorial_graph(impl)
+    else:
+      step = bench._pipeline_graph(impl, bench._files(bench.DEFAULT_DATA), 32,  # pylint: disable=protected-access
+                                   20)
+    with tf1.Session() as sess:
+      sess.run([tf1.global_variables_initializer(),
+                tf1.local_variables_initializer()])
+      with bench.queue_runners(sess):
+        for _ in range(100):
+          sess.run(step, options=bench.TIMEOUT)
+        start = time.time()
+        for _ in range(steps):
+          sess.run(step, options=bench.TIMEOUT)
+        wall = 1e6 * (time.time() - start) / steps
+        options = tf1.RunOptions(trace_level=tf1.RunOptions.FULL_TRACE,
+                                 timeout_in_ms=120000)
+        by_group, by_op = collections.Counter(), collections.Counter()
+        ops = collections.Counter()
+        for _ in range(steps):
+          meta = tf1.RunMetadata()
+          sess.run(step, options=options, run_metadata=meta)
+          for dev in meta.step_stats.dev_stats:
+            for node in dev.node_stats:
+              if node.node_name == "_SOURCE":
+                continue
+              us = node.op_end_rel_micros - node.op_start_rel_micros
+              by_group[_group(node.node_name)] += us
+              ops[_group(node.node_name)] += 1
+              by_op[node.node_name] += us
+  total = sum(by_group.values()) / float(steps)
+  print("%s, %s, TF %s: %.0f us per step (wall, untraced); traced: %.0f ops, "
+        "%.0f us op time per step" % (case, impl, tf.version.VERSION, wall,
+                                      sum(ops.values()) / float(steps), total))
+  for group in ("state saver", "model", "optimizer", "other"):
+    print("  %-12s %5.0f ops %7.0f us (%2.0f%%)" % (
+        group, ops[group] / float(steps), by_group[group] / float(steps),
+        100.0 * by_group[group] / max(1, sum(by_group.values()))))
+  print("  most expensive ops (us per step):")
+  for name, us in by_op.most_common(top):
+    print("    %7.1f  %s" % (us / float(steps), name))
+
+
+def main(argv=None):
+  p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+  p.add_argument("--case", choices=["tutorial", "pipeline"],
+                 default="tutorial")
+  p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled"],
+                 default="scheduled")
+  p.add_argument("--steps", type=int, default=200)
+  p.add_argument("--top", type=int, default=15)
+  args = p.parse_args(argv)
+  tf1.logging.set_verbosity(tf1.logging.ERROR)
+  profile(args.case, args.impl, args.steps, args.top)
+
+
+if __name__ == "__main__":
+  main()
