@@ -49,9 +49,6 @@ DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".data")
 
 
 def impl_module(name):
-  if name == "scheduled-proto":  # issue 16's design prototype, not the library
-    import scheduled_proto  # pylint: disable=g-import-not-at-top
-    return scheduled_proto
   if name == "contrib":
     from tensorflow.contrib import training  # pylint: disable=g-import-not-at-top
     return training
@@ -104,7 +101,7 @@ FEATURES = {"x": tf1.io.FixedLenSequenceFeature([16], tf.float32),
 
 def _store_args(impl):
   """The store= argument for our implementations ("inhouse": the Barrier
-  store; "scheduled"); none for contrib and the prototype."""
+  store; "scheduled"); none for contrib."""
   if impl == "inhouse":
     return {"store": "barrier"}
   if impl == "scheduled":
@@ -282,8 +279,7 @@ def main(argv=None):
   p.add_argument("--case", required=True,
                  choices=["make-data", "pipeline", "limit", "limit-per-record",
                           "tutorial", "memory"])
-  p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled",
-                                    "scheduled-proto"],
+  p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled"],
                  default="inhouse")
   p.add_argument("--data", default=DEFAULT_DATA)
   p.add_argument("--batch", type=int, default=32)

@@ -288,27 +288,13 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     order = tf.argsort(keys)
     return tf.cast(tf.gather(values, order), tf.int32)
 
-  def report_failure_op(self):
-    """As SequenceQueueingStateSaver.report_failure_op; the wake-up is a
-    token that makes a waiting take check the failure."""
-    if self._failure_report is None:
-      with self._reenter_scope():
-        with tf1.name_scope("ReportFailure"):
-          message = tf1.placeholder(tf.string, [], name="message")
-          record = raw.LookupTableInsertV2(
-              table_handle=self._failure, keys=tf.constant([1], tf.int64),
-              values=tf.expand_dims(message, 0))
-          with tf.control_dependencies([record]):
-            flag = self._failed.close(cancel_pending_enqueues=True)
-          with tf.control_dependencies([flag]):
-            # No wake-up once the batches queue is closed (a take there
-            # ends by itself); a zero-element enqueue is a no-op.
-            open_ = tf.cast(tf.logical_not(self._batches.is_closed()),
-                            tf.int32)
-            wake = self._batches.enqueue_many(
-                (tf.fill(tf.expand_dims(open_, 0), _WAKE),), name="Wake")
-          self._failure_report = (message, tf.group(flag, wake))
-    return self._failure_report
+  def _wake_after_failure(self):
+    """The wake-up after an input failure: a token that makes a waiting take
+    check the failure (none once the batches queue is closed: a take there
+    ends by itself; a zero-element enqueue is a no-op)."""
+    open_ = tf.cast(tf.logical_not(self._batches.is_closed()), tf.int32)
+    return [self._batches.enqueue_many(
+        (tf.fill(tf.expand_dims(open_, 0), _WAKE),), name="Wake")]
 
   # -- take ---------------------------------------------------------------------
 

@@ -793,15 +793,19 @@ class SequenceQueueingStateSaver(object):
               values=tf.expand_dims(message, 0))
           with tf.control_dependencies([record]):
             flag = self._failed.close(cancel_pending_enqueues=True)
-          ops = [flag]
-          if self._fillers:
-            with tf.control_dependencies([flag]):
-              numbers = _FAILURE_FILLERS + tf.range(self._fillers,
-                                                    dtype=tf.int64)
-              ops.append(self._insert_fillers(self._store.barrier_ref,
-                                              _filler_keys(numbers)))
-          self._failure_report = (message, tf.group(*ops))
+          with tf.control_dependencies([flag]):
+            wake = self._wake_after_failure()
+          self._failure_report = (message, tf.group(flag, *wake))
     return self._failure_report
+
+  def _wake_after_failure(self):
+    """Ops (a list) that wake a take waiting when an input failure is
+    recorded: fillers, with a bound on the batch size."""
+    if not self._fillers:
+      return []
+    numbers = _FAILURE_FILLERS + tf.range(self._fillers, dtype=tf.int64)
+    return [self._insert_fillers(self._store.barrier_ref,
+                                 _filler_keys(numbers))]
 
   def _raise_if_failed(self, after=()):
     """Op failing with the recorded input failure, if there is one.
