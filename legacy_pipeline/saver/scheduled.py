@@ -64,7 +64,6 @@ from __future__ import absolute_import, division, print_function
 
 import collections
 
-from legacy_pipeline.saver import _checks
 from legacy_pipeline.saver import state_saver as base
 from legacy_pipeline.saver import stores
 from legacy_pipeline._tf import locked, raw, tf, tf1
