@@ -17,24 +17,31 @@ Public API (graph mode, ``tf.compat.v1``):
 """
 from __future__ import absolute_import, division, print_function
 
-from legacy_pipeline.saver.batching import batch_sequences_with_states
-from legacy_pipeline.nn.cells import BasicLSTMCell
-from legacy_pipeline.saver.datasets import batch_sequences_with_states_from_dataset
-from legacy_pipeline.saver.constant_input import constant_input_allowed
-from legacy_pipeline.saver.datasets import sequence_example_dataset
-from legacy_pipeline.nn.cells import GRUCell
-from legacy_pipeline.nn.cells import LSTMCell
-from legacy_pipeline.nn.cells import LSTMStateTuple
-from legacy_pipeline.nn.cells import MultiRNNCell
-from legacy_pipeline.nn.cells import RNNCell
-from legacy_pipeline.errors import Error
-from legacy_pipeline.nn.keras.layers import Dense
-from legacy_pipeline.nn.keras.models import Sequential
-from legacy_pipeline.nn.layers import dense
-from legacy_pipeline.saver.runners import queue_runners
-from legacy_pipeline.saver.state_saver import NextQueuedSequenceBatch
-from legacy_pipeline.saver.state_saver import SequenceQueueingStateSaver
-from legacy_pipeline.saver.watchdog import add_stall_watchdog
+import importlib
+
+# Public name -> the module that defines it.  Imported on first use (PEP 562),
+# so `import legacy_pipeline.train` or `legacy_pipeline.quiet` runs before
+# TensorFlow is imported and can configure its logging first.
+_HOMES = {
+    "BasicLSTMCell": "legacy_pipeline.nn.cells",
+    "Dense": "legacy_pipeline.nn.keras.layers",
+    "Error": "legacy_pipeline.errors",
+    "GRUCell": "legacy_pipeline.nn.cells",
+    "LSTMCell": "legacy_pipeline.nn.cells",
+    "LSTMStateTuple": "legacy_pipeline.nn.cells",
+    "MultiRNNCell": "legacy_pipeline.nn.cells",
+    "NextQueuedSequenceBatch": "legacy_pipeline.saver.state_saver",
+    "RNNCell": "legacy_pipeline.nn.cells",
+    "SequenceQueueingStateSaver": "legacy_pipeline.saver.state_saver",
+    "Sequential": "legacy_pipeline.nn.keras.models",
+    "add_stall_watchdog": "legacy_pipeline.saver.watchdog",
+    "batch_sequences_with_states": "legacy_pipeline.saver.batching",
+    "batch_sequences_with_states_from_dataset": "legacy_pipeline.saver.datasets",
+    "constant_input_allowed": "legacy_pipeline.saver.constant_input",
+    "dense": "legacy_pipeline.nn.layers",
+    "queue_runners": "legacy_pipeline.saver.runners",
+    "sequence_example_dataset": "legacy_pipeline.saver.datasets",
+}
 
 __version__ = "0.1.0"
 
@@ -58,3 +65,16 @@ __all__ = [
     "queue_runners",
     "sequence_example_dataset",
 ]
+
+
+def __getattr__(name):
+  home = _HOMES.get(name)
+  if home is None:
+    raise AttributeError("module 'legacy_pipeline' has no attribute %r" % name)
+  value = getattr(importlib.import_module(home), name)
+  globals()[name] = value
+  return value
+
+
+def __dir__():
+  return sorted(set(globals()) | set(_HOMES))

@@ -1,20 +1,41 @@
-"""Graph-mode training of a per-timestep sequence classifier.
+"""Graph-mode training of a sequence classifier.
 
 ``python -m legacy_pipeline.train`` (console script ``legacy-pipeline-train``)
 reads SequenceExamples from TFRecord files through the TF 1.x queue-runner
-graph and ``batch_sequences_with_states``, trains stacked LSTMs with truncated
-BPTT under ``tf.compat.v1.train.MonitoredTrainingSession`` (checkpoints,
-TensorBoard summaries, resume after a crash), evaluates held-out files exactly
-once per timestep, and runs between-graph replicated on a TensorFlow cluster.
+graph (or tf.data) and ``batch_sequences_with_states``, trains stacked LSTMs
+with truncated BPTT under ``tf.compat.v1.train.MonitoredTrainingSession``
+(checkpoints, TensorBoard summaries, resume after a crash), evaluates held-out
+files exactly once per timestep (per-timestep and last-step accuracy, a
+confusion matrix), and runs between-graph replicated on a TensorFlow cluster.
 
 With no flags it writes the toy task's data (cumulative-sum classification)
 into ``--model-dir`` and trains on it.  ``--help`` lists every flag.
+
+TensorFlow's own log lines are hidden unless ``--verbose`` (see
+legacy_pipeline.quiet); TensorFlow is imported only once that is set.
 """
 from __future__ import absolute_import, division, print_function
 
-from legacy_pipeline.training.cli import main
+from legacy_pipeline import quiet
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
+
+
+def main(argv=None):
+  """Runs the program on `argv` (default: the command line); returns a report.
+
+  See legacy_pipeline.training.cli.main.
+  """
+  from legacy_pipeline.training import cli  # pylint: disable=g-import-not-at-top
+  return cli.main(argv)
+
+
+def run(argv=None):
+  """The command-line entry: quiet TensorFlow unless --verbose, run, exit 0."""
+  quiet.quiet_tensorflow(quiet.wants_verbose(argv))
+  main(argv)
+  return 0
+
 
 if __name__ == "__main__":
-  main()
+  raise SystemExit(run())

@@ -4,7 +4,7 @@ Every import of a project module (at any depth: a function-level import
 counts the same) must point to a lower layer or stay inside its own package,
 and the imports form no cycle.  Layers, bottom up:
 
-  0  legacy_pipeline.errors
+  0  legacy_pipeline.errors, legacy_pipeline.quiet
   1  legacy_pipeline._tf
   2  legacy_pipeline.saver.* | .nn.* | .contrib.*   (never each other)
   3  legacy_pipeline.training.*, legacy_pipeline.stress
@@ -74,7 +74,7 @@ def _imports(module, path, modules):
 
 
 def _layer(module):
-  if module == "legacy_pipeline.errors":
+  if module in ("legacy_pipeline.errors", "legacy_pipeline.quiet"):
     return 0
   if module == "legacy_pipeline._tf":
     return 1

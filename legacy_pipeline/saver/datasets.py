@@ -20,7 +20,7 @@ from legacy_pipeline.saver.constant_input import constant_input_allowed
 
 def sequence_example_dataset(files, sequence_features, context_features=None,
                              num_epochs=1, shuffle_files=False, seed=None,
-                             num_shards=1, shard_index=0):
+                             num_shards=1, shard_index=0, shuffle_buffer=0):
   """A dataset of SequenceExamples from TFRecord files, ready for the saver.
 
   Args:
@@ -32,14 +32,23 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
     seed: shuffle seed.
     num_shards, shard_index: read every num_shards-th file from shard_index
       (one shard per worker).
+    shuffle_buffer: shuffle the parsed examples through a buffer of this many
+      (``Dataset.shuffle``, seeded by `seed`, a new order every epoch); 0
+      keeps file order.
 
   Returns:
     Dataset of dicts {"key": "<file>:<index>", "sequences": {...},
     "context": {...}, "length": int32 steps of the first sequence by name}.
+
+  Raises:
+    ValueError: no files, or a negative shuffle_buffer.
   """
   files = list(files)
   if not files:
     raise ValueError("sequence_example_dataset: no files")
+  if shuffle_buffer < 0:
+    raise ValueError("sequence_example_dataset: shuffle_buffer must be >= 0, "
+                     "got %r" % (shuffle_buffer,))
   names = tf.data.Dataset.from_tensor_slices(tf.constant(files))
   names = names.shard(num_shards, shard_index)
   if shuffle_files:
@@ -64,8 +73,11 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
 
   # Parsing runs on tf.data's threads, in order (the saver's prefetch threads
   # then only dequeue parsed elements).
-  return names.flat_map(keyed).map(
+  parsed = names.flat_map(keyed).map(
       parse, num_parallel_calls=tf.data.experimental.AUTOTUNE)
+  if shuffle_buffer:
+    parsed = parsed.shuffle(shuffle_buffer, seed=seed)
+  return parsed
 
 
 def batch_sequences_with_states_from_dataset(

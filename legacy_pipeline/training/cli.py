@@ -21,7 +21,8 @@ from legacy_pipeline.training import loop
 from legacy_pipeline.training import readers
 from legacy_pipeline.training import toy_data
 
-DESCRIPTION = "Graph-mode training of a per-timestep sequence classifier."
+DESCRIPTION = ("Graph-mode training of a sequence classifier (a label per "
+               "timestep, or one per sequence with --label-context).")
 
 
 def _shape(text):
@@ -36,6 +37,20 @@ def _shape(text):
   if any(d <= 0 for d in dims):
     raise argparse.ArgumentTypeError("shape dims must be positive: %r" % text)
   return dims
+
+
+def _non_negative(text):
+  value = int(text)
+  if value < 0:
+    raise argparse.ArgumentTypeError("must be an int >= 0, got %s" % text)
+  return value
+
+
+def _fraction(text):
+  value = float(text)
+  if not 0.0 <= value <= 1.0:
+    raise argparse.ArgumentTypeError("must be in [0, 1], got %s" % text)
+  return value
 
 
 def _positive(text):
@@ -58,11 +73,26 @@ def build_parser():
                  help="comma-separated globs of TFRecord SequenceExamples; "
                  "default: write the toy task's data into --model-dir/data")
   p.add_argument("--eval-files", default=None,
-                 help="held-out files (globs); default with the toy data: its "
-                 "eval split")
+                 help="held-out files (globs) evaluated during training: they "
+                 "pick the best checkpoint and drive early stopping; default "
+                 "with the toy data: its eval split")
+  p.add_argument("--test-files", default=None,
+                 help="files (globs) evaluated once at the end, with the best "
+                 "checkpoint (model-dir/best; the last one without "
+                 "--eval-files); results in model-dir/test")
   p.add_argument("--input", choices=["queue", "tfdata"], default="queue",
                  help="queue: string_input_producer + TFRecordReader; tfdata: "
                  "TFRecordDataset into the same state saver")
+  p.add_argument("--shuffle-buffer", type=_non_negative, default=256,
+                 help="shuffle training examples through a buffer of this "
+                 "many (queue input: a RandomShuffleQueue; tfdata: "
+                 "Dataset.shuffle), seeded by --seed; 0: file order. Files "
+                 "are reshuffled every epoch either way; evaluation never "
+                 "shuffles")
+  p.add_argument("--backend", choices=list(graph.BACKENDS), default="inhouse",
+                 help="inhouse: this library's state saver and cells; "
+                 "contrib: tf.contrib.training's state saver and TF's own "
+                 "cells (TensorFlow 1.x only, queue input), for comparison")
   p.add_argument("--store", choices=["auto", "scheduled", "barrier"],
                  default="auto",
                  help="the state saver's store: scheduled (batches placed as "
@@ -82,6 +112,12 @@ def build_parser():
                  default="float32")
   p.add_argument("--label-feature", default="label",
                  help="name of the int64 per-step label feature list")
+  p.add_argument("--label-context", default=None,
+                 help="name of an int64 context feature: the class of the "
+                 "whole sequence (instead of --label-feature)")
+  p.add_argument("--loss-on", choices=["all", "last"], default="all",
+                 help="the loss on every valid step, or only on each "
+                 "sequence's last step")
   p.add_argument("--num-classes", type=int, default=2)
   p.add_argument("--num-unroll", type=_positive, default=5)
   p.add_argument("--batch-size", type=_positive, default=16)
@@ -92,6 +128,15 @@ def build_parser():
   p.add_argument("--optimizer", choices=sorted(graph.OPTIMIZERS),
                  default="adam")
   p.add_argument("--learning-rate", type=float, default=0.005)
+  p.add_argument("--lr-decay", choices=list(graph.LR_DECAYS), default="none",
+                 help="learning-rate schedule over --lr-decay-steps "
+                 "(tf.train.exponential_decay / cosine_decay)")
+  p.add_argument("--lr-decay-steps", type=_positive, default=None,
+                 help="steps of the schedule (default: --steps)")
+  p.add_argument("--lr-decay-rate", type=float, default=0.1,
+                 help="exponential: the factor over --lr-decay-steps")
+  p.add_argument("--lr-min-fraction", type=_fraction, default=0.0,
+                 help="cosine: the final rate as a fraction of the first")
   p.add_argument("--clip-norm", type=float, default=1.0,
                  help="clip gradients to this global norm (0: no clipping)")
   p.add_argument("--steps", type=_positive, default=1500,
@@ -109,6 +154,15 @@ def build_parser():
   p.add_argument("--eval-every-steps", type=_positive, default=500,
                  help="evaluate at the first checkpoint this many steps after "
                  "the previous evaluation (and at the end)")
+  p.add_argument("--eval-metric",
+                 choices=["auto", "accuracy", "sequence_accuracy"],
+                 default="auto",
+                 help="the eval metric that picks the best checkpoint and "
+                 "drives early stopping (auto: sequence_accuracy with "
+                 "--label-context, else accuracy per timestep)")
+  p.add_argument("--early-stop-patience", type=_non_negative, default=0,
+                 help="stop after this many evaluations in a row without a "
+                 "better --eval-metric (0: never)")
   p.add_argument("--stall-timeout-secs", type=float, default=300.0,
                  help="stop with an error naming the cause when the state "
                  "saver can deliver no batch for this long (0: never)")
@@ -119,11 +173,14 @@ def build_parser():
                  help="host:port,... of the worker job")
   p.add_argument("--job-name", choices=["", "ps", "worker"], default="")
   p.add_argument("--task-index", type=int, default=0)
+  p.add_argument("--verbose", action="store_true",
+                 help="show TensorFlow's own log lines and deprecation "
+                 "warnings (hidden by default when run as a program)")
   return p
 
 
 def resolve_inputs(args):
-  """(train files, eval files), writing the toy data when none are given."""
+  """(train, eval, test files), writing the toy data when none are given."""
   train_glob, eval_glob = args.train_files, args.eval_files
   if train_glob is None:
     data_dir = os.path.join(args.model_dir, "data")
@@ -147,9 +204,12 @@ def resolve_inputs(args):
       if args.mode == "train" else []
   eval_files = readers.resolve_files(eval_glob, "--eval-files") \
       if eval_glob else []
-  features = graph.features(args)
-  readers.check_sequence_files(train_files + eval_files, features)
-  return train_files, eval_files
+  test_files = readers.resolve_files(args.test_files, "--test-files") \
+      if args.test_files and args.mode == "train" else []
+  readers.check_sequence_files(
+      train_files + eval_files + test_files, graph.features(args),
+      context_features=graph.context_features(args))
+  return train_files, eval_files, test_files
 
 
 def main(argv=None):
@@ -163,11 +223,14 @@ def main(argv=None):
     sys.stdout.flush()
     server.join()
     return None
-  print("TensorFlow %s, legacy_pipeline state saver and cells" %
-        tf.version.VERSION)
+  print("TensorFlow %s, %s" % (
+      tf.version.VERSION, "tf.contrib state saver and TF cells"
+      if args.backend == "contrib" else
+      "legacy_pipeline state saver and cells"))
   try:
     loop.checkpoint_in_flight(args)
-    train_files, eval_files = resolve_inputs(args)
+    graph.check_backend(args)
+    train_files, eval_files, test_files = resolve_inputs(args)
   except InputDataError as e:
     print("error: %s" % e, file=sys.stderr)
     raise SystemExit(2)
@@ -184,7 +247,7 @@ def main(argv=None):
     evaluation.print_eval(result)
     return result
   try:
-    return loop.train(args, train_files, eval_files)
+    return loop.train(args, train_files, eval_files, test_files)
   except StallError as e:
     print("error: %s" % e, file=sys.stderr)
     raise SystemExit(3)

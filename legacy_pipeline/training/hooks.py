@@ -10,7 +10,7 @@ from legacy_pipeline._tf import tf1
 
 
 class ProgressHook(tf1.train.SessionRunHook):
-  """Prints step, loss, accuracy, steps/s and ETA every `every` steps."""
+  """Prints step, loss, accuracy (, lr), steps/s and ETA every `every` steps."""
 
   def __init__(self, fetches, every, last_step, worker):
     self._fetches, self._every, self._last_step = fetches, every, last_step
@@ -33,9 +33,10 @@ class ProgressHook(tf1.train.SessionRunHook):
       return
     rate = (step - self._mark[0]) / max(now - self._mark[1], 1e-9)
     eta = (self._last_step - step) / rate if rate > 0 else float("inf")
-    print("%sstep %d/%d  loss %.4f  acc %.4f  %.1f steps/s  ETA %s" % (
-        self._worker, step, self._last_step, v["loss"], v["accuracy"], rate,
-        _hms(eta)))
+    lr = "  lr %.3g" % v["lr"] if "lr" in v else ""
+    print("%sstep %d/%d  loss %.4f  acc %.4f%s  %.1f steps/s  ETA %s" % (
+        self._worker, step, self._last_step, v["loss"], v["accuracy"], lr,
+        rate, _hms(eta)))
     sys.stdout.flush()
     self._mark = (step, now)
 

@@ -19,7 +19,8 @@ from legacy_pipeline.training import graph
 from legacy_pipeline.training import hooks as hooks_lib
 
 # What the training graph hands to the hooks and the loop.
-_Graph = collections.namedtuple("_Graph", "global_step train_op loss accuracy")
+_Graph = collections.namedtuple("_Graph",
+                                "global_step train_op loss accuracy lr")
 
 
 def cluster_spec(args):
@@ -57,21 +58,23 @@ def _build_graph(args, files, cluster, worker, journal):
     batch = graph.batch(args, files, num_epochs=None, shuffle=True,
                         allow_small_batch=False, make_keys_unique=True,
                         num_threads=args.num_threads,
-                        checkpoint_in_flight=journal)
-    graph.saver_gauges(batch)
-    if args.stall_timeout_secs > 0:
-      watchdog.add_stall_watchdog(batch, args.stall_timeout_secs)
+                        checkpoint_in_flight=journal,
+                        shuffle_buffer=args.shuffle_buffer)
+    if args.backend == "inhouse":
+      graph.saver_gauges(batch)
+      if args.stall_timeout_secs > 0:
+        watchdog.add_stall_watchdog(batch, args.stall_timeout_secs)
   setter = tf1.train.replica_device_setter(
       worker_device=worker, cluster=cluster) if cluster else None
   with tf1.device(setter):
     global_step = tf1.train.get_or_create_global_step()
     m = graph.classifier(args, batch, keep_prob=args.keep_prob)
-    train_op = graph.train_op(args, m.loss, global_step)
+    train_op, lr = graph.train_op(args, m.loss, global_step)
   accuracy = m.correct / tf.maximum(m.valid_steps, 1.0)
   tf1.summary.scalar("loss", m.loss)
   tf1.summary.scalar("accuracy_per_timestep", accuracy)
-  tf1.summary.scalar("learning_rate", tf.constant(args.learning_rate))
-  return _Graph(global_step, train_op, m.loss, accuracy)
+  tf1.summary.scalar("learning_rate", lr)
+  return _Graph(global_step, train_op, m.loss, accuracy, lr)
 
 
 def _session(args, hooks, chief_hooks, cluster, server, worker):
@@ -91,13 +94,19 @@ def _session(args, hooks, chief_hooks, cluster, server, worker):
       hooks=hooks)
 
 
-def train(args, train_files, eval_files):
+def train(args, train_files, eval_files, test_files=()):
   """Trains until the global step reaches ``args.steps``; returns a report.
+
+  Training stops earlier on a signal, or when --early-stop-patience
+  evaluations in a row did not improve on the best one.
 
   Returns:
     dict: worker, local_steps, final_checkpoint_step, resumed_from, signal
-    (the signal that stopped training, or None) and eval (the last
-    evaluation's result, or None).
+    (the signal that stopped training, or None), early_stopped, eval (the
+    last evaluation's result, or None), best_eval (the best one, whose
+    checkpoint is kept in ``model_dir/best``) and test (the evaluation of
+    that best checkpoint, or of the last one without eval files, on
+    `test_files`; None without them).
 
   Raises:
     InputDataError: this worker gets no train file, or --checkpoint-in-flight
@@ -131,8 +140,8 @@ def train(args, train_files, eval_files):
         args.checkpoint_every_steps,
         listeners=[listener] if listener else None)
     progress = hooks_lib.ProgressHook(
-        {"step": g.global_step, "loss": g.loss, "accuracy": g.accuracy},
-        args.log_every, args.steps, prefix)
+        {"step": g.global_step, "loss": g.loss, "accuracy": g.accuracy,
+         "lr": g.lr}, args.log_every, args.steps, prefix)
     stop_signal = hooks_lib.StopOnSignalHook()
     hooks = [tf1.train.StopAtStepHook(last_step=args.steps), progress,
              stop_signal]
@@ -144,10 +153,24 @@ def train(args, train_files, eval_files):
   report = {"worker": args.task_index, "local_steps": progress.local_steps,
             "final_checkpoint_step": final, "resumed_from": start_step,
             "signal": stop_signal.signal,
+            "early_stopped": bool(listener and listener.stopped),
             "eval": listener.results[-1] if listener and listener.results
-                    else None}
-  print("%sdone: %s" % (prefix, json.dumps(report, sort_keys=True)))
+                    else None,
+            "best_eval": listener.best if listener else None, "test": None}
+  if test_files and is_chief:
+    report["test"] = evaluation.evaluate_test(args, test_files)
+  print("%sdone: %s" % (prefix, json.dumps(_brief(report), sort_keys=True)))
   return report
+
+
+def _brief(report):
+  """`report` for the final line: evaluations without their matrices."""
+  out = dict(report)
+  for k in ("eval", "best_eval", "test"):
+    if out.get(k):
+      out[k] = {n: v for n, v in out[k].items()
+                if n not in ("confusion_matrix", "checkpoint")}
+  return out
 
 
 def checkpoint_in_flight(args):
