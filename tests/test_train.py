@@ -149,7 +149,7 @@ def test_eval_counts_every_timestep_exactly_once(small_model, tmp_path,
   assert result["segments"] == sum(math.ceil(n / 4.0) for n in lengths)
   assert result["global_step"] == 20
   assert 0.0 <= result["accuracy"] <= 1.0
-  assert "over %d timesteps" % total in capsys.readouterr().out
+  assert "%d timesteps" % total in capsys.readouterr().out
 
 
 def _expect_exit_2(argv, capsys, *fragments):

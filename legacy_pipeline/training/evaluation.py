@@ -131,16 +131,21 @@ def write_summaries(result, summary_dir):
   if not os.path.isdir(summary_dir):
     os.makedirs(summary_dir)
   image = confusion_image(result["confusion_matrix"])
-  writer = tf1.summary.FileWriter(summary_dir)
-  writer.add_summary(tf1.Summary(value=[
-      tf1.Summary.Value(tag="eval/loss", simple_value=result["loss"]),
-      tf1.Summary.Value(tag="eval/accuracy", simple_value=result["accuracy"]),
-      tf1.Summary.Value(tag="eval/sequence_accuracy",
-                        simple_value=result["sequence_accuracy"]),
-      tf1.Summary.Value(tag="eval/confusion_matrix", image=tf1.Summary.Image(
-          height=image.shape[0], width=image.shape[1], colorspace=1,
-          encoded_image_string=_png(image)))]), result["global_step"])
-  writer.close()
+  png = _png(image)
+  with tf.Graph().as_default():  # FileWriter refuses eager mode
+    writer = tf1.summary.FileWriter(summary_dir)
+    writer.add_summary(tf1.Summary(value=[
+        tf1.Summary.Value(tag="eval/loss", simple_value=result["loss"]),
+        tf1.Summary.Value(tag="eval/accuracy",
+                          simple_value=result["accuracy"]),
+        tf1.Summary.Value(tag="eval/sequence_accuracy",
+                          simple_value=result["sequence_accuracy"]),
+        tf1.Summary.Value(tag="eval/confusion_matrix",
+                          image=tf1.Summary.Image(
+                              height=image.shape[0], width=image.shape[1],
+                              colorspace=1, encoded_image_string=png))]),
+                       result["global_step"])
+    writer.close()
   path = os.path.join(summary_dir, METRICS_FILE)
   history = []
   if os.path.exists(path):
