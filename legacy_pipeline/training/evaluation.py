@@ -11,6 +11,7 @@ and stops training early when asked to.
 """
 from __future__ import absolute_import, division, print_function
 
+import argparse
 import glob
 import json
 import os
@@ -55,10 +56,15 @@ def evaluate(args, eval_files, checkpoint, summary_dir=None):
     confusion_matrix (rows: true class, columns: predicted, of the last-step
     predictions).
 
+  With ``--backend contrib`` the evaluation still reads through this
+  library's saver and cells (the same variables): contrib's saver can stall
+  at the end of a finite input, which would leave the count unfinished.
+
   Raises:
     tf.errors.OpError: from the input pipeline or the restore.
   """
   num_classes = args.num_classes
+  args = argparse.Namespace(**dict(vars(args), backend="inhouse"))
   with tf.Graph().as_default():
     global_step = tf1.train.get_or_create_global_step()
     batch = graph.batch(args, eval_files, num_epochs=1, shuffle=False,
