@@ -20,9 +20,11 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+from legacy_pipeline import quiet  # noqa: E402
 
-import tensorflow as tf  # noqa: E402
+# TensorFlow's own log lines and deprecation warnings stay hidden unless
+# --verbose (set before TensorFlow is imported).
+tf = quiet.quiet_tensorflow(quiet.wants_verbose())
 
 import compat  # noqa: E402
 from compat.contrib.training import batch_sequences_with_states  # noqa: E402
@@ -207,6 +209,8 @@ def main(argv=None):
   parser.add_argument("--out", default="tutorial_out",
                       help="directory for toydata.tfrecords and the plot")
   parser.add_argument("--log-every", type=int, default=1000)
+  parser.add_argument("--verbose", action="store_true",
+                      help="show TensorFlow's own log lines and warnings")
   args = parser.parse_args(argv)
   os.makedirs(args.out, exist_ok=True)
   rng = np.random.RandomState(args.seed)

@@ -36,6 +36,10 @@ import zipfile
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from legacy_pipeline import quiet  # noqa: E402
+
 AEON_VERSION = "1.6.0"
 DATA_PREFIX = "aeon/datasets/data/"
 
@@ -145,7 +149,7 @@ def stratified_split(labels, fraction, seed):
 
 def write_records(path, series, classes):
   """Writes one SequenceExample per case (``x`` per step, ``label``)."""
-  import tensorflow as tf  # pylint: disable=g-import-not-at-top
+  tf = quiet.quiet_tensorflow()
   with tf.io.TFRecordWriter(path) as writer:
     for x, c in zip(series, classes):
       ex = tf.train.SequenceExample()
