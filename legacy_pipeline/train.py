@@ -22,16 +22,38 @@ __all__ = ["main", "run"]
 
 
 def main(argv=None):
-  """Runs the program on `argv` (default: the command line); returns a report.
+  """Runs the program on `argv` (default: the command line).
 
-  See legacy_pipeline.training.cli.main.
+  Args:
+    argv: the flags (see ``--help``), or None for ``sys.argv[1:]``.
+
+  Returns:
+    The report of legacy_pipeline.training.cli.main (a dict; None for a
+    parameter server).
+
+  Raises:
+    SystemExit: bad flags or input (code 2), a stalled input (code 3).
   """
   from legacy_pipeline.training import cli  # pylint: disable=g-import-not-at-top
   return cli.main(argv)
 
 
 def run(argv=None):
-  """The command-line entry: quiet TensorFlow unless --verbose, run, exit 0."""
+  """The command-line entry (console script and ``python -m``).
+
+  Hides TensorFlow's own log output unless ``--verbose`` (before TensorFlow
+  is imported), then runs `main`.
+
+  Args:
+    argv: the flags, or None for ``sys.argv[1:]``.
+
+  Returns:
+    0, the exit code of a finished run (the report is printed, not returned,
+    so that the console script does not print it a second time).
+
+  Raises:
+    SystemExit: as `main`.
+  """
   quiet.quiet_tensorflow(quiet.wants_verbose(argv))
   main(argv)
   return 0
