@@ -131,6 +131,49 @@ def test_shuffle_changes_the_order_and_keeps_every_example(grouped, reader):
   assert len(set(l for _, l in mixed[:12])) > 1
 
 
+def test_tfdata_shuffle_is_seeded(grouped):
+  path = grouped["train"][0]
+  assert _dataset_keys(path, 1, 16, seed=3) == _dataset_keys(path, 1, 16,
+                                                              seed=3)
+  assert _dataset_keys(path, 1, 16, seed=3) != _dataset_keys(path, 1, 16,
+                                                              seed=4)
+
+
+def _file_orders(files, epochs, queue_input):
+  """The order in which `files` start, per epoch (one record per file)."""
+  features = {"x": readers.FeatureSpec(tf.float32, [DIMS])}
+  with tf.Graph().as_default():
+    if queue_input:
+      ex = readers.example_input(files, features, num_epochs=epochs,
+                                 shuffle=True, seed=5)
+      keys = [k for k in _drain(ex.key)]
+    else:
+      ds = datasets.sequence_example_dataset(
+          files, {"x": v1.io.FixedLenSequenceFeature([DIMS], tf.float32)},
+          num_epochs=epochs, shuffle_files=True, seed=5)
+      keys = _drain(v1.data.make_one_shot_iterator(ds).get_next()["key"])
+  names = [k.decode().rsplit(":", 1)[0] for k in keys]
+  per_epoch = len(files)
+  return [names[i:i + per_epoch] for i in range(0, len(names), per_epoch)]
+
+
+@pytest.mark.parametrize("queue_input", [True, False], ids=["queue", "tfdata"])
+def test_files_are_reshuffled_every_epoch(tmp_path, queue_input):
+  files = []
+  for i in range(8):
+    path = tmp_path / ("part-%d.tfrecords" % i)
+    with v1.python_io.TFRecordWriter(str(path)) as writer:
+      ex = tf.train.SequenceExample()
+      ex.feature_lists.feature_list["x"].feature.add().float_list.value.extend(
+          [float(i)] * DIMS)
+      writer.write(ex.SerializeToString())
+    files.append(str(path))
+  orders = _file_orders(files, 3, queue_input)
+  assert len(orders) == 3
+  assert all(sorted(o) == sorted(files) for o in orders)
+  assert len(set(tuple(o) for o in orders)) > 1
+
+
 def test_shuffled_training_batches_mix_classes(grouped):
   """The issue's symptom: without shuffling a batch holds one class."""
   args = cli.build_parser().parse_args(_flags(grouped, "unused"))
@@ -285,6 +328,13 @@ def test_program_output_is_quiet_and_prints_the_result_once(grouped,
   for noise in ("deprecat", "rendezvous", "cancelled", "I0000", "W0000",
                 "cpu_feature_guard", "{'"):
     assert noise not in stdout, noise
+  # --verbose hides nothing: TensorFlow's own warnings reach stderr.
+  verbose = subprocess.run(
+      [sys.executable, "-m", "legacy_pipeline.train", "--mode", "eval",
+       "--verbose"] + _flags(grouped, tmp_path / "m"),
+      env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+  assert verbose.returncode == 0, verbose.stderr.decode()[-2000:]
+  assert "deprecat" in verbose.stderr.decode().lower()
   # Errors stay loud: a wrong label feature is named on stderr, exit 2.
   bad = subprocess.run(
       [sys.executable, "-m", "legacy_pipeline.train"] +
