@@ -4,7 +4,7 @@ Used as a subprocess by tests/test_in_flight.py:
 
   python tests/in_flight_run.py write DATA_DIR
   python tests/in_flight_run.py run DATA_DIR MODEL_DIR LOG [--kill-after N]
-      [--save-every K] [--no-journal] [--unique-keys]
+      [--save-every K] [--no-journal] [--unique-keys] [--shuffle-buffer B]
 
 ``run`` restores MODEL_DIR's latest checkpoint if there is one (before the
 queue runners start), then takes batches until the input ends.  Each step
@@ -65,7 +65,8 @@ def _run(args):
   files = sorted(os.path.join(args.data, f) for f in os.listdir(args.data))
   dataset = lp.sequence_example_dataset(
       files, {"x": tf.io.FixedLenSequenceFeature([2], tf.float32)},
-      {"label": tf.io.FixedLenFeature([], tf.int64)})
+      {"label": tf.io.FixedLenFeature([], tf.int64)},
+      shuffle_buffer=args.shuffle_buffer, seed=3)
   batch = lp.batch_sequences_with_states_from_dataset(
       dataset, initial_states={"s": np.zeros([1, 2], np.float64),
                                "n": np.int32(0)},
@@ -124,6 +125,7 @@ def main(argv):
   p.add_argument("--save-every", type=int, default=0)
   p.add_argument("--no-journal", action="store_true")
   p.add_argument("--unique-keys", action="store_true")
+  p.add_argument("--shuffle-buffer", type=int, default=0)
   args = p.parse_args(argv)
   if args.what == "write":
     write(args.data)

@@ -88,11 +88,14 @@ def _killed_and_resumed(data, tmp, kill_after, save_every, *flags):
   return kept, after, committed
 
 
-@pytest.mark.parametrize("kill_after,save_every", [(13, 5), (41, 8)])
+@pytest.mark.parametrize("kill_after,save_every,flags", [
+    (13, 5, ()), (41, 8, ()),
+    # Dataset.shuffle's buffer is part of the iterator's saved state.
+    (13, 5, ("--shuffle-buffer", "8"))], ids=["13-5", "41-8", "shuffled"])
 def test_resume_continues_every_sequence_exactly_once(
-    data, reference, tmp_path, kill_after, save_every):
+    data, reference, tmp_path, kill_after, save_every, flags):
   kept, after, committed = _killed_and_resumed(data, tmp_path, kill_after,
-                                               save_every)
+                                               save_every, *flags)
   delivered = collections.Counter((r["key"], r["segment"])
                                   for r in kept + after)
   twice = [k for k, n in delivered.items() if n > 1]
