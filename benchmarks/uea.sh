@@ -9,13 +9,13 @@
 # reporting held-out TEST accuracy.  Prints a table; writes
 # benchmarks/uea_results.json.
 #
-#   bash benchmarks/uea.sh [--seeds "0 1 2"] [--dataset NAME] [--out DIR]
+#   bash benchmarks/uea.sh [--seeds "0 1 2 3 4"] [--dataset NAME] [--out DIR]
 #
 # Interpreters: the tox envs of the test matrix (made by
 # `bash scripts/test_matrix.sh --notest` if missing), or PY_TF2 / PY_TF1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seeds="0 1 2"; dataset="JapaneseVowels"; out="${TMPDIR:-/tmp}/legacy_pipeline_uea"
+seeds="0 1 2 3 4"; dataset="JapaneseVowels"; out="${TMPDIR:-/tmp}/legacy_pipeline_uea"
 while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) seeds="$2"; shift 2 ;;
@@ -74,16 +74,18 @@ for spec in runs:
                                    t["global_step"]))
 print("\n%s TEST split, held-out accuracy (seeds: %d each)" % (
     dataset, len(next(iter(rows.values())))))
-print("| run | sequence accuracy (last step), median [min, max] | per-timestep accuracy, median | best checkpoint steps |")
+print("| run | sequence accuracy (last step): mean +- sd, median [min, max] | per-timestep accuracy, mean | best checkpoint steps |")
 print("|---|---|---|---|")
 summary = {}
 for key in ("tf2-inhouse", "tf1-inhouse", "tf1-contrib"):
   seq = [r[0] for r in rows[key]]; per = [r[1] for r in rows[key]]
   summary[key] = {"sequence_accuracy": seq, "accuracy": per,
                   "steps": [r[2] for r in rows[key]]}
-  print("| %s | %.4f [%.4f, %.4f] | %.4f | %s |" % (
-      key, statistics.median(seq), min(seq), max(seq),
-      statistics.median(per), ", ".join(str(r[2]) for r in rows[key])))
+  sd = statistics.stdev(seq) if len(seq) > 1 else 0.0
+  print("| %s | %.4f +- %.4f, %.4f [%.4f, %.4f] | %.4f | %s |" % (
+      key, statistics.mean(seq), sd, statistics.median(seq), min(seq),
+      max(seq), statistics.mean(per),
+      ", ".join(str(r[2]) for r in rows[key])))
 with open("benchmarks/uea_results.json", "w") as f:
   json.dump({"dataset": dataset, "runs": summary}, f, indent=1, sort_keys=True)
 EOF
