@@ -298,6 +298,16 @@ def test_early_stop_keeps_the_best_checkpoint(grouped, tmp_path):
   assert evaluation.best_checkpoint(str(model_dir)) == best
 
 
+def test_early_stop_without_eval_files_is_refused(grouped, tmp_path, capsys):
+  argv = _flags(grouped, tmp_path / "m", "--early-stop-patience", "2")
+  at = argv.index("--eval-files")
+  del argv[at:at + 2]
+  with pytest.raises(SystemExit) as e:
+    train.main(argv)
+  assert e.value.code == 2
+  assert "--early-stop-patience needs --eval-files" in capsys.readouterr().err
+
+
 def test_contrib_backend_needs_tf1(grouped, tmp_path, capsys):
   argv = _flags(grouped, tmp_path / "m", "--steps", "20",
                 "--checkpoint-every-steps", "10", "--backend", "contrib")

@@ -231,6 +231,9 @@ def main(argv=None):
     loop.checkpoint_in_flight(args)
     graph.check_backend(args)
     train_files, eval_files, test_files = resolve_inputs(args)
+    if args.early_stop_patience and args.mode == "train" and not eval_files:
+      raise InputDataError("--early-stop-patience needs --eval-files: it "
+                           "counts evaluations on them")
   except InputDataError as e:
     print("error: %s" % e, file=sys.stderr)
     raise SystemExit(2)
