@@ -17,7 +17,7 @@ Importing this package alone changes no global TensorFlow state.
 from __future__ import absolute_import, division, print_function
 
 from compat import _probe
-from compat import _table
+from compat import _routes
 
 DECISION = _probe.decision()
 BACKEND = DECISION.saver
@@ -39,9 +39,9 @@ class _RNNCells(object):
   """Namespace like tf.compat.v1.nn.rnn_cell, from the chosen backend."""
 
   def __getattr__(self, name):
-    if name not in _table.CELLS:
+    if _routes.row("tf.nn.rnn_cell." + name) is None:
       raise AttributeError("compat.rnn_cell has no %r" % name)
-    return _table.cell_symbol(name)
+    return _routes.resolve("tf.nn.rnn_cell." + name)
 
 
 rnn_cell = _RNNCells()
@@ -52,9 +52,9 @@ def v1_namespace():
 
   Returns:
     The real ``tensorflow`` module on TF 1.x when contrib and the native cells
-    and layers are used; otherwise ``tf.compat.v1`` with ``VERSION``,
-    ``contrib.training``, ``nn.rnn_cell``, ``layers.dense`` and a graph-mode
-    ``keras`` laid over it.
+    and layers are used; otherwise ``tf.compat.v1`` with the route table's
+    TF 1.x modules (``tf.contrib``, ``tf.layers``, ``tf.nn``, ...; see
+    compat.routes) and a graph-mode ``keras`` laid over it.
 
   Side effects: on TF 2.x, switches the process to TF 1.x behaviour
   (``tf.compat.v1.disable_v2_behavior()``: graph mode) the first time.

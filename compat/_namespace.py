@@ -1,27 +1,28 @@
 """The TF 1.x-style ``tf`` namespace behind ``from compat import tf``.
 
 On TF 1.x with every native piece chosen it is the real ``tensorflow`` module.
-Elsewhere it is ``tf.compat.v1`` with the pieces TF 1.x code expects laid over
-it, each taken from the branch ``compat._probe`` chose:
+Elsewhere it is ``tf.compat.v1`` with the TF 1.x modules of the route table
+(``compat.routes``, resolved by ``compat._routes``) laid over it:
+``tf.contrib`` and its modules, ``tf.layers``, ``tf.nn`` (and
+``tf.nn.rnn_cell``), ``tf.train``, ``tf.losses``, ``tf.metrics`` and
+``tf.estimator`` are ``Routed`` modules: each name is looked up in the table
+the first time it is used, and the table says whether TF's own object, a
+library's (tf-slim) or this project's port serves it, or why it is absent.
+Also laid over ``tf.compat.v1``:
 
 * ``tf.__version__``, ``tf.VERSION``, ``tf.GIT_VERSION``,
   ``tf.COMPILER_VERSION``, ``tf.GRAPH_DEF_VERSION``;
 * ``tf.compat.v1``: the namespace itself (``tf.compat.v2`` stays TF's);
-* ``tf.contrib``: the state saver, training.HParams, seq2seq.sequence_loss,
-  learn.run_n/run_feeds, and (through tf-slim) slim, layers, metrics,
-  framework and training's loops -- see compat._contrib;
-* ``tf.nn.rnn_cell.{RNNCell, LSTMCell, BasicLSTMCell, GRUCell, MultiRNNCell,
-  LSTMStateTuple}``;
-* ``tf.layers.dense`` and a ``tf.keras`` (also ``tf.contrib.keras``) that
-  builds graphs: Keras 2 where installed, its ``Sequential`` taking
-  higher-rank inputs as TF 1.x's did; else ``legacy_pipeline.nn.keras``
-  (Layer subclassing, Dense, Dropout, Embedding, Activation, Flatten, Lambda,
-  Sequential, initializers, regularizers, activations, backend).
+* a ``tf.keras`` (also ``tf.contrib.keras``) that builds graphs: Keras 2
+  where installed, its ``Sequential`` taking higher-rank inputs as TF 1.x's
+  did; else ``legacy_pipeline.nn.keras`` (Layer subclassing, Dense, Dropout,
+  Embedding, Activation, Flatten, Lambda, Sequential, initializers,
+  regularizers, activations, backend).
 
 Building it on TF 2.x calls ``tf.compat.v1.disable_v2_behavior()`` -- graph
 mode, v1 variables and control flow for the whole process -- because TF 1.x
 code assumes all of that.  Routing to tf-slim also adds two class aliases
-back to TF's ops module (see compat._contrib); nothing else changes global
+back to TF's ops module (see ``compat._routes``); nothing else changes global
 state.
 """
 from __future__ import absolute_import, division, print_function
@@ -30,13 +31,16 @@ import types
 
 import tensorflow as tf
 
-from compat import _contrib
 from compat import _probe
-from compat import _table
+from compat import _routes
 
 _KERAS2_HINT = (
     "install Keras 2 (pip install 'tf_keras~=%s') and set "
     "TF_USE_LEGACY_KERAS=1 before TensorFlow is imported, or use TF <= 2.15")
+
+# The table's top-level TF 1.x modules that the namespace lays over v1.
+ROUTED = ("contrib", "layers", "nn", "train", "losses", "metrics",
+          "estimator")
 
 
 class Namespace(types.ModuleType):
@@ -72,40 +76,6 @@ class Namespace(types.ModuleType):
     return sorted(names)
 
 
-def _keras2_hint(decision):
-  if decision.requested == "inhouse":
-    return ("LEGACY_PIPELINE_BACKEND=inhouse chose the in-house pieces; unset "
-            "it to use TensorFlow's own")
-  return _KERAS2_HINT % ".".join(tf.version.VERSION.split(".")[:2])
-
-
-def _contrib_namespace(v1_is_tf1, keras):
-  if not v1_is_tf1:
-    return _contrib.build(Namespace, keras)
-  real = tf.contrib  # pylint: disable=no-member
-  training = Namespace(
-      "compat.tf.contrib.training", real.training,
-      {n: _table.saver_symbol(n) for n in _table.SAVER},
-      "not in TF %s's tf.contrib.training" % tf.version.VERSION)
-  # tf.contrib.keras was the same API as tf.keras: keep them one (they
-  # differ when LEGACY_PIPELINE_BACKEND=inhouse chose the in-house Keras).
-  return Namespace("compat.tf.contrib", real,
-                   {"training": training, "keras": keras},
-                   "not in TF %s's tf.contrib" % tf.version.VERSION)
-
-
-def _nn(decision, v1):
-  if decision.cells == "native":
-    return v1.nn
-  cells = Namespace(
-      "compat.tf.nn.rnn_cell", None,
-      {n: _table.cell_symbol(n) for n in _table.CELLS},
-      "the in-house cells are %s; for the other TF 1.x cells %s" %
-      (", ".join(_table.CELLS), _keras2_hint(decision)))
-  return Namespace("compat.tf.nn", v1.nn, {"rnn_cell": cells},
-                   _keras2_hint(decision))
-
-
 def _tf1_sequential(base):
   """`base` (a Keras 2 Sequential) that accepts inputs of higher rank.
 
@@ -136,18 +106,25 @@ def _tf1_sequential(base):
   return Sequential
 
 
-def _layers_and_keras(decision, v1):
+def _keras2_hint(decision):
+  if decision.requested == "inhouse":
+    return ("LEGACY_PIPELINE_BACKEND=inhouse chose the in-house pieces; unset "
+            "it to use TensorFlow's own")
+  return _KERAS2_HINT % ".".join(tf.version.VERSION.split(".")[:2])
+
+
+def _keras(decision, v1):
+  """The namespace's graph-mode ``tf.keras``."""
   if decision.layers == "native":
     if tf.version.VERSION.startswith("1."):
-      return v1.layers, v1.keras
+      return v1.keras
     seq = _tf1_sequential(v1.keras.models.Sequential)
     hint = "not in tf.compat.v1.keras of TF %s" % tf.version.VERSION
-    return v1.layers, Namespace("compat.tf.keras", v1.keras, {
+    return Namespace("compat.tf.keras", v1.keras, {
         "Sequential": seq,
         "models": Namespace("compat.tf.keras.models", v1.keras.models,
                             {"Sequential": seq}, hint)}, hint)
   from legacy_pipeline.nn import keras as lk  # pylint: disable=g-import-not-at-top
-  from legacy_pipeline.nn import layers  # pylint: disable=g-import-not-at-top
   hint = ("legacy-pipeline's graph-mode Keras (TF 1.15 semantics) provides "
           "%s; for the rest " + _keras2_hint(decision))
 
@@ -162,13 +139,75 @@ def _layers_and_keras(decision, v1):
       "layers", "models", "backend", "initializers", "regularizers",
       "activations")}
   subs.update({n: getattr(lk, n) for n in ("Sequential", "Model", "Input")})
-  tf_layers = Namespace(
-      "compat.tf.layers", None, {"dense": layers.dense},
-      "the in-house tf.layers has dense only; for the rest " +
-      _keras2_hint(decision))
-  keras = Namespace("compat.tf.keras", None, subs, hint % (
+  return Namespace("compat.tf.keras", None, subs, hint % (
       "layers, models, backend, initializers, regularizers, activations"))
-  return tf_layers, keras
+
+
+class Routed(types.ModuleType):
+  """A TF 1.x module of the route table (``compat.routes``), resolved lazily.
+
+  ``tf.contrib.data.unbatch`` is looked up in the table the first time it is
+  used (``compat._routes.resolve``) and kept; a sub-module of the table
+  (``tf.contrib.slim.nets``) is another Routed; a name the table lacks passes
+  to `base` (a native module) if there is one, else raises AttributeError
+  saying TF 1.15 had no such name.  An absent name raises AttributeError with
+  the table's reason and replacement.
+  """
+
+  def __init__(self, path, base=None, extra=None):
+    super(Routed, self).__init__("compat." + path)
+    self.__dict__["_path"] = path
+    self.__dict__["_base"] = base
+    self.__dict__.update(extra or {})
+
+  def __getattr__(self, attr):
+    if attr.startswith("__"):
+      raise AttributeError(attr)
+    here = self.__dict__["_path"]
+    path = here + "." + attr
+    if _routes.row(path) is not None:
+      obj = _routes.resolve(path)
+    elif _routes.module(path) is not None or _routes.submodules(path):
+      obj = routed_module(path)
+    else:
+      base = self.__dict__["_base"]
+      if base is None:
+        raise _routes.Unavailable("TF 1.15's %s has no %r%s" % (
+            here, attr, _routes.module_hint(here)))
+      try:
+        obj = getattr(base, attr)
+      except (AttributeError, ImportError) as e:
+        raise _routes.Unavailable("%s is not available here (%s)%s" % (
+            path, str(e).split("\n")[0], _routes.module_hint(here)))
+    self.__dict__[attr] = obj
+    return obj
+
+  def __dir__(self):
+    path = self.__dict__["_path"]
+    names = set(k for k in self.__dict__ if not k.startswith("_"))
+    m = _routes.module(path)
+    names.update(r.name for r in (m.rows if m is not None else ()))
+    names.update(_routes.submodules(path))
+    base = self.__dict__["_base"]
+    if base is not None:
+      names.update(n for n in dir(base) if not n.startswith("_"))
+    return sorted(names)
+
+
+def routed_module(path, extra=None):
+  """The namespace's object for the table's module `path`.
+
+  A module the table marks absent is the real one on TF 1.x and raises its
+  reason elsewhere (AttributeError).
+  """
+  m = _routes.module(path)
+  if m is not None and m.absent:
+    if _routes.TF1:
+      return _routes.tf1_object(path)
+    raise _routes.Unavailable("%s is not provided by legacy-pipeline: %s" % (
+        path, m.absent))
+  base = _routes.native_module(m) if m is not None and m.base else None
+  return Routed(path, base, extra)
 
 
 def build(decision=None):
@@ -179,7 +218,7 @@ def build(decision=None):
 
   Returns:
     The real ``tensorflow`` module (TF 1.x, every branch native/contrib), or
-    a Namespace over ``tf.compat.v1`` with the chosen pieces laid over it.
+    a Namespace over ``tf.compat.v1`` with the routed modules laid over it.
 
   Side effects: on TF 2.x, ``tf.compat.v1.disable_v2_behavior()``.
   """
@@ -191,18 +230,24 @@ def build(decision=None):
   if not is_tf1:
     tf.compat.v1.disable_v2_behavior()
   v1 = tf.compat.v1
-  tf_layers, keras = _layers_and_keras(decision, v1)
-  namespace = Namespace("compat.tf", v1, {
+  keras = _keras(decision, v1)
+  overrides = {
       "__version__": tf.version.VERSION,
       "VERSION": tf.version.VERSION,
       "GIT_VERSION": tf.version.GIT_VERSION,
       "COMPILER_VERSION": tf.version.COMPILER_VERSION,
       "GRAPH_DEF_VERSION": tf.version.GRAPH_DEF_VERSION,
-      "contrib": _contrib_namespace(is_tf1, keras),
-      "nn": _nn(decision, v1),
-      "layers": tf_layers,
       "keras": keras,
-  }, "not in tf.compat.v1 of TF %s" % tf.version.VERSION)
+  }
+  for name in ROUTED:
+    # tf.contrib.keras was the same API as tf.keras: keep them one.
+    extra = {"keras": keras} if name == "contrib" else None
+    try:
+      overrides[name] = routed_module("tf." + name, extra)
+    except AttributeError:
+      pass  # an absent module: the namespace's lookup gives the reason
+  namespace = Namespace("compat.tf", v1, overrides,
+                        "not in tf.compat.v1 of TF %s" % tf.version.VERSION)
   # TF 1.13+ code spells the namespace tf.compat.v1 (`import
   # tensorflow.compat.v1 as tf`): that path leads back here.
   namespace.__dict__["compat"] = Namespace(

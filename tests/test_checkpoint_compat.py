@@ -23,7 +23,7 @@ import fixture_io
 import keras_fixture
 import compat
 import legacy_pipeline
-from compat import _table
+from compat import _routes
 from legacy_pipeline.nn import layers
 
 v1 = tf.compat.v1
@@ -36,20 +36,18 @@ class _ChosenCells(object):
   """tf.nn.rnn_cell's names as compat chose them, and contrib.rnn's own."""
 
   def __getattr__(self, name):
-    if name in _table.CELLS:
+    if _routes.row("tf.nn.rnn_cell." + name) is not None:
       return getattr(compat.rnn_cell, name)
-    if TF1:
-      return getattr(tf.contrib.rnn, name)  # pylint: disable=no-member
-    return _table.inhouse_nn_symbol(name)
+    return _routes.resolve("tf.contrib.rnn." + name)
 
 
 class _InhouseCells(object):
   def __getattr__(self, name):
-    return _table.inhouse_nn_symbol(name)
+    return _routes.inhouse("tf.contrib.rnn." + name)
 
 
 SOURCES = {
-    "chosen": (_ChosenCells(), _table.dense_symbol),
+    "chosen": (_ChosenCells(), lambda: _routes.resolve("tf.layers.dense")),
     "inhouse": (_InhouseCells(), lambda: layers.dense),
 }
 
@@ -144,10 +142,8 @@ def _contrib_layers():
   """tf.contrib.layers as the namespace serves it, without building tf."""
   if TF1:
     return tf.contrib.layers  # pylint: disable=no-member
-  from compat import _contrib  # pylint: disable=g-import-not-at-top
   from compat import _namespace  # pylint: disable=g-import-not-at-top
-  from legacy_pipeline.nn import keras  # pylint: disable=g-import-not-at-top
-  return _contrib.build(_namespace.Namespace, keras).layers
+  return _namespace.routed_module("tf.contrib.layers")
 
 
 def test_inhouse_keras_restores_tf115_keras_checkpoint():

@@ -6,12 +6,14 @@
 """
 from __future__ import absolute_import, division, print_function
 
-from compat import _table
+from compat import _routes
 
-batch_sequences_with_states = _table.saver_symbol(
-    "batch_sequences_with_states")
-SequenceQueueingStateSaver = _table.saver_symbol("SequenceQueueingStateSaver")
-NextQueuedSequenceBatch = _table.saver_symbol("NextQueuedSequenceBatch")
+batch_sequences_with_states = _routes.resolve(
+    "tf.contrib.training.batch_sequences_with_states")
+SequenceQueueingStateSaver = _routes.resolve(
+    "tf.contrib.training.SequenceQueueingStateSaver")
+NextQueuedSequenceBatch = _routes.resolve(
+    "tf.contrib.training.NextQueuedSequenceBatch")
 
 __all__ = ["batch_sequences_with_states", "SequenceQueueingStateSaver",
            "NextQueuedSequenceBatch"]

@@ -1,0 +1,66 @@
+"""Whole tf.contrib modules outside the sequence-program scope: not provided.
+
+Each entry says what TF 2.x (or a maintained package) offers instead.  The
+names of each are in tf115_inventory.json for the record.
+"""
+from compat.routes import M
+
+_WHY = ("outside legacy-pipeline's scope (TF 1.x sequence-training programs); "
+        "TF 2.x offers %s")
+
+ROUTES = [
+    M("tf.contrib.autograph", absent=_WHY % "tf.autograph (tf.function) is TF 2.x's own"),
+    M("tf.contrib.batching", absent=_WHY % "tf.nondifferentiable_batch_function (TF 2.x)"),
+    M("tf.contrib.bayesflow", absent=_WHY % "tensorflow_probability"),
+    M("tf.contrib.checkpoint", absent=_WHY % "tf.train.Checkpoint and tf.train.CheckpointManager"),
+    M("tf.contrib.cloud", absent=_WHY % "tensorflow_io (BigQuery, GCS)"),
+    M("tf.contrib.cluster_resolver", absent=_WHY % "tf.distribute.cluster_resolver"),
+    M("tf.contrib.compiler", absent=_WHY % "tf.function(jit_compile=True) (XLA)"),
+    M("tf.contrib.constrained_optimization", absent=_WHY % "tensorflow_constrained_optimization (a separate package)"),
+    M("tf.contrib.copy_graph", absent=_WHY % "tf.compat.v1.graph_util and tf.compat.v1.train.import_meta_graph"),
+    M("tf.contrib.deprecated", absent=_WHY % "tf.compat.v1.summary"),
+    M("tf.contrib.distribute", absent=_WHY % "tf.distribute"),
+    M("tf.contrib.distributions", absent=_WHY % "tensorflow_probability.distributions"),
+    M("tf.contrib.eager", absent=_WHY % "TF 2.x's eager execution (tf.function, tf.GradientTape)"),
+    M("tf.contrib.estimator", absent=_WHY % "tf.estimator on TF <= 2.15 (see issue 29 for newer TF)"),
+    M("tf.contrib.factorization", absent=_WHY % "nothing built in (tf.keras models; WALS has no TF 2.x home)"),
+    M("tf.contrib.feature_column", absent=_WHY % "tf.feature_column (TF <= 2.15) or Keras preprocessing layers"),
+    M("tf.contrib.ffmpeg", absent=_WHY % "tensorflow_io.audio / tf.audio"),
+    M("tf.contrib.graph_editor", absent=_WHY % "no TF 2.x equivalent (edit GraphDefs with tf.compat.v1.graph_util or rebuild the graph)"),
+    M("tf.contrib.grid_rnn", absent=_WHY % "nothing built in: not ported"),
+    M("tf.contrib.image", absent=_WHY % "tf.image (and tensorflow_addons.image, end of life)"),
+    M("tf.contrib.input_pipeline", absent=_WHY % "tf.data"),
+    M("tf.contrib.integrate", absent=_WHY % "tensorflow_probability.math.ode"),
+    M("tf.contrib.keras", absent=_WHY % "tf.keras of the namespace (compat serves tf.contrib.keras as it)"),
+    M("tf.contrib.kernel_methods", absent=_WHY % "tf.keras.layers.experimental.RandomFourierFeatures (TF <= 2.15)"),
+    M("tf.contrib.labeled_tensor", absent=_WHY % "no TF 2.x equivalent"),
+    M("tf.contrib.linear_optimizer", absent=_WHY % "tf.keras linear models"),
+    M("tf.contrib.memory_stats", absent=_WHY % "tf.config.experimental.get_memory_info"),
+    M("tf.contrib.mixed_precision", absent=_WHY % "tf.keras.mixed_precision / tf.compat.v1.train.experimental.enable_mixed_precision_graph_rewrite"),
+    M("tf.contrib.model_pruning", absent=_WHY % "tensorflow_model_optimization"),
+    M("tf.contrib.optimizer_v2", absent=_WHY % "tf.keras.optimizers"),
+    M("tf.contrib.periodic_resample", absent=_WHY % "no TF 2.x equivalent"),
+    M("tf.contrib.predictor", absent=_WHY % "tf.saved_model.load"),
+    M("tf.contrib.proto", absent=_WHY % "tf.io.decode_proto / tf.io.encode_proto"),
+    M("tf.contrib.quantization", absent=_WHY % "tf.quantization"),
+    M("tf.contrib.quantize", absent=_WHY % "tensorflow_model_optimization"),
+    M("tf.contrib.receptive_field", absent=_WHY % "no TF 2.x equivalent"),
+    M("tf.contrib.recurrent", absent=_WHY % "tf.keras.layers.RNN"),
+    M("tf.contrib.reduce_slice_ops", absent=_WHY % "tf.math.unsorted_segment_* ops"),
+    M("tf.contrib.remote_fused_graph", absent=_WHY % "no TF 2.x equivalent"),
+    M("tf.contrib.resampler", absent=_WHY % "tensorflow_addons.image.resampler (end of life)"),
+    M("tf.contrib.rpc", absent=_WHY % "tf.distribute / gRPC directly"),
+    M("tf.contrib.saved_model", absent=_WHY % "tf.saved_model / tf.compat.v1.saved_model"),
+    M("tf.contrib.solvers", absent=_WHY % "tf.linalg"),
+    M("tf.contrib.sparsemax", absent=_WHY % "tensorflow_addons.activations.sparsemax (end of life)"),
+    M("tf.contrib.specs", absent=_WHY % "no TF 2.x equivalent"),
+    M("tf.contrib.staging", absent=_WHY % "tf.data prefetching"),
+    M("tf.contrib.stat_summarizer", absent=_WHY % "tf.profiler"),
+    M("tf.contrib.summary", absent=_WHY % "tf.summary (TF 2.x) or tf.compat.v1.summary"),
+    M("tf.contrib.tensor_forest", absent=_WHY % "tensorflow_decision_forests"),
+    M("tf.contrib.tensorboard", absent=_WHY % "tf.summary and tensorboard's plugins"),
+    M("tf.contrib.testing", absent=_WHY % "tf.test"),
+    M("tf.contrib.tfprof", absent=_WHY % "tf.profiler / tf.compat.v1.profiler"),
+    M("tf.contrib.timeseries", absent=_WHY % "nothing built in (tf.keras models)"),
+    M("tf.contrib.tpu", absent=_WHY % "tf.distribute.TPUStrategy"),
+]

@@ -1,0 +1,33 @@
+"""TF 1.15's tf.contrib.training."""
+from compat.routes import M, R
+
+ROUTES = M("tf.contrib.training", rows=[
+    R("tf.contrib.training.FeedingQueueRunner", inhouse="legacy_pipeline.contrib.feeding"),
+    R("tf.contrib.training.GreedyLoadBalancingStrategy", inhouse="legacy_pipeline.contrib.device_setter"),
+    R("tf.contrib.training.HParams", inhouse="legacy_pipeline.contrib.hparams"),
+    R("tf.contrib.training.NextQueuedSequenceBatch", inhouse="legacy_pipeline"),
+    R("tf.contrib.training.RandomStrategy", inhouse="legacy_pipeline.contrib.device_setter"),
+    R("tf.contrib.training.SequenceQueueingStateSaver", inhouse="legacy_pipeline"),
+    R("tf.contrib.training.StopAfterNEvalsHook", library="tf_slim.evaluation"),
+    R("tf.contrib.training.SummaryAtEndHook", library="tf_slim.evaluation"),
+    R("tf.contrib.training.add_gradients_summaries", library="tf_slim.training.training"),
+    R("tf.contrib.training.batch_sequences_with_states", inhouse="legacy_pipeline"),
+    R("tf.contrib.training.bucket", inhouse="legacy_pipeline.contrib.bucket_ops"),
+    R("tf.contrib.training.bucket_by_sequence_length", inhouse="legacy_pipeline.contrib.bucket_ops"),
+    R("tf.contrib.training.byte_size_load_fn", inhouse="legacy_pipeline.contrib.device_setter"),
+    R("tf.contrib.training.checkpoints_iterator", library="tf_slim.evaluation"),
+    R("tf.contrib.training.clip_gradient_norms", library="tf_slim.training.training"),
+    R("tf.contrib.training.clip_gradient_norms_fn", library="tf_slim.training.training"),
+    R("tf.contrib.training.create_train_op", library="tf_slim.training.training"),
+    R("tf.contrib.training.evaluate_once", library="tf_slim.evaluation"),
+    R("tf.contrib.training.evaluate_repeatedly", library="tf_slim.evaluation"),
+    R("tf.contrib.training.get_or_create_eval_step", library="tf_slim.evaluation"),
+    R("tf.contrib.training.multiply_gradients", library="tf_slim.training.training"),
+    R("tf.contrib.training.parse_values", inhouse="legacy_pipeline.contrib.hparams"),
+    R("tf.contrib.training.rejection_sample", inhouse="legacy_pipeline.contrib.sampling_ops"),
+    R("tf.contrib.training.resample_at_rate", inhouse="legacy_pipeline.contrib.sampling_ops"),
+    R("tf.contrib.training.stratified_sample", inhouse="legacy_pipeline.contrib.sampling_ops"),
+    R("tf.contrib.training.train", library="tf_slim.training.training"),
+    R("tf.contrib.training.wait_for_new_checkpoint", library="tf_slim.evaluation"),
+    R("tf.contrib.training.weighted_resample", inhouse="legacy_pipeline.contrib.sampling_ops"),
+])
