@@ -5,9 +5,12 @@
   python -m compat check PATH...          list the TF names PATH uses and
                                           whether they are provided (exit 1
                                           when one is missing)
+  python -m compat coverage [--json] [--all]
+                                          how much of TF 1.15's API this
+                                          TensorFlow provides, per module
   python -m compat --describe             what compat chose on this machine
 
-See compat._runner and compat._check.
+See compat._runner, compat._check and compat._coverage.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -28,6 +31,14 @@ def main(argv):
       return 2
     from compat import _check  # pylint: disable=g-import-not-at-top
     return _check.report(args[1:], sys.stdout)
+  if args[0] == "coverage":
+    unknown = [a for a in args[1:] if a not in ("--json", "--all")]
+    if unknown:
+      sys.stderr.write("usage: python -m compat coverage [--json] [--all]\n")
+      return 2
+    from compat import _coverage  # pylint: disable=g-import-not-at-top
+    return _coverage.report(sys.stdout, as_json="--json" in args,
+                            show_all="--all" in args)
   if args[0] == "--describe":
     import compat  # pylint: disable=g-import-not-at-top
     print(compat.describe())

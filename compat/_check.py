@@ -22,8 +22,11 @@ from __future__ import absolute_import, division, print_function
 
 import ast
 import collections
+import importlib
 import os
 import types
+
+from compat import _routes
 
 from compat._runner import INTERNAL
 from compat._runner import tf_subpath
@@ -149,18 +152,51 @@ def scan(paths):
 
 
 def _module_like(obj):
-  return isinstance(obj, types.ModuleType) or type(obj).__name__ in (
-      "_Contrib", "_Missing")
+  return isinstance(obj, types.ModuleType)
 
 
-def resolve(name, namespace, real_tf):
-  """(reported name, None) if `name` resolves, else (name, why not)."""
+def _resolve_internal(name):
+  """`name` (``tf.python.ops.lookup_ops.X...``) against the real TF's modules.
+
+  TF 2.x's ``tensorflow`` module has no ``python`` attribute, so the longest
+  importable module prefix is imported and the rest read as attributes.
+  """
+  parts = ["tensorflow"] + name.split(".")[1:]
+  for cut in range(len(parts), 0, -1):
+    try:
+      obj = importlib.import_module(".".join(parts[:cut]))
+    except ImportError:
+      continue
+    done = ["tf"] + parts[1:cut]
+    for part in parts[cut:]:
+      if not _module_like(obj):
+        break
+      try:
+        obj = getattr(obj, part)
+      except AttributeError as e:
+        return ".".join(done + [part]), str(e).split("\n")[0]
+      done.append(part)
+    return ".".join(done), None
+  return name, "no module %s" % ".".join(parts)
+
+
+def resolve(name, namespace, real_tf):  # pylint: disable=unused-argument
+  """(reported name, None) if `name` resolves, else (name, why not).
+
+  A deep contrib path (``tf.contrib.training.python.training.bucket_ops.X``)
+  is reported as the table's path of its leaf (``tf.contrib.training.X``).
+  """
   parts = name.split(".")[1:]
   if parts and parts[0] in INTERNAL:
-    obj, root = real_tf, ["tf"]
-  else:
-    obj, root = namespace, ["tf"]
-  done = list(root)
+    return _resolve_internal(name)
+  canonical = _routes.canonical(name)
+  if canonical != name and canonical.count(".") < name.count(".") and \
+      name.rsplit(".", 1)[1] != canonical.rsplit(".", 1)[1] and \
+      name.rsplit(".", 1)[1][:1].isupper():
+    canonical += "." + name.rsplit(".", 1)[1]  # a missing class: name it
+  parts = canonical.split(".")[1:]
+  obj = namespace
+  done = ["tf"]
   for part in parts:
     if not _module_like(obj):
       break
@@ -171,11 +207,6 @@ def resolve(name, namespace, real_tf):
     except Exception as e:  # pylint: disable=broad-except
       return ".".join(done + [part]), "%s: %s" % (type(e).__name__, e)
     done.append(part)
-  if type(obj).__name__ == "_Missing":
-    try:
-      obj.check  # pylint: disable=pointless-statement
-    except AttributeError as e:
-      return ".".join(done), str(e).split("\n")[0]
   return ".".join(done), None
 
 

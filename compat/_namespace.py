@@ -201,6 +201,8 @@ def routed_module(path, extra=None):
   reason elsewhere (AttributeError).
   """
   m = _routes.module(path)
+  if m is not None and m.alias:
+    return routed_module(m.alias, extra)
   if m is not None and m.absent:
     if _routes.TF1:
       return _routes.tf1_object(path)

@@ -257,3 +257,33 @@ def status(path):
             "inhouse": r.inhouse}[kind]
   del obj
   return Status(path, kind, detail)
+
+
+def _known(path):
+  return row(path) is not None or module(path) is not None or \
+      bool(submodules(path))
+
+
+def canonical(path):
+  """The table's path for a deep TF 1.x import path.
+
+  Programs imported contrib from its implementation modules, e.g.
+  ``tensorflow.contrib.training.python.training.bucket_ops`` or
+  ``tensorflow.contrib.slim.python.slim.nets.resnet_v1``; TF 1.15 exported
+  the same objects at ``tf.contrib.training`` and ``tf.contrib.slim.nets``.
+  ``tf.contrib.X.python.<modules...>[.NAME]`` maps to the longest table
+  path ``tf.contrib.X.<rest>`` that the table knows (``NAME`` itself when
+  the table has it), else to ``tf.contrib.X``: an implementation module's
+  names are its contrib module's.  Other paths are returned unchanged.
+  """
+  parts = path.split(".")
+  if len(parts) < 4 or parts[1] != "contrib" or "python" not in parts[3:]:
+    return path
+  i = parts.index("python", 3)
+  head, tail = parts[:i], parts[i + 1:]
+  for k in range(len(tail)):
+    candidate = ".".join(head + tail[k:])
+    if _known(candidate):
+      return candidate
+  return ".".join(head)
+

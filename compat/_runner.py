@@ -34,6 +34,8 @@ import types
 
 import tensorflow as real_tf
 
+from compat import _routes
+
 # Importers whose imports are never redirected: TF and its own libraries.
 _LIBRARIES = frozenset(["tf_keras", "keras", "tf_slim", "tensorboard",
                         "legacy_pipeline", "compat", "absl", "google",
@@ -58,6 +60,18 @@ def tf_subpath(module):
   return rest[2:] if rest[:2] == ["compat", "v1"] else rest
 
 
+def _tf_path(module):
+  rest = tf_subpath(module)
+  return ".".join(["tf"] + rest)
+
+
+def _import_error(name, path, cause):
+  err = ImportError("cannot import %s under legacy-pipeline's TF 1.x "
+                    "namespace: %s" % (path, cause))
+  err.name = name
+  return err
+
+
 def _is_library(importer):
   top = importer.partition(".")[0]
   return top in _LIBRARIES or top.startswith("tensorflow")
@@ -74,30 +88,58 @@ class _Redirect(object):
     """The namespace's object for the dotted TF import `name`, or None.
 
     Raises:
-      ImportError: a ``tensorflow.contrib`` path the namespace lacks.
+      ImportError: a ``tensorflow.contrib`` path the namespace lacks, with
+        the route table's explanation.
     """
     rest = tf_subpath(name)
     if rest is None or (rest and rest[0] in INTERNAL + ("compat",)):
       return None
+    rest = _routes.canonical(".".join(["tf"] + rest)).split(".")[1:]
     obj = self._namespace_fn()
     for i, part in enumerate(rest):
       try:
         obj = getattr(obj, part)
       except AttributeError as e:
         if rest[0] == "contrib":
-          err = ImportError("No module named %r under legacy-pipeline's TF 1.x "
-                            "namespace: %s" % ("tensorflow." + ".".join(rest[:i + 1]), e))
-          err.name = name
-          raise err
+          raise _import_error(name, "tensorflow." + ".".join(rest[:i + 1]),
+                              e)
         return None
     return obj
+
+  def resolve_from(self, name, fromlist):
+    """`name`'s object for ``from name import *fromlist``, or None.
+
+    Every imported name is looked up now, so an absent one fails at the
+    import line with the table's explanation rather than Python's bare
+    "cannot import name".  For a deep path (``...contrib.rnn.python.ops``)
+    each name is resolved through the table on its own (``rnn_cell`` there
+    is contrib.rnn itself), and a module holding them is returned.
+    """
+    found = self.resolve(name)
+    if found is None:
+      return None
+    deep = _routes.canonical(_tf_path(name)) != _tf_path(name)
+    if not deep:
+      for item in fromlist:
+        if item != "*" and not hasattr(found, item):
+          try:
+            getattr(found, item)
+          except AttributeError as e:
+            raise _import_error(name, "%s.%s" % (name, item), e)
+      return found
+    holder = types.ModuleType(name)
+    for item in fromlist:
+      if item == "*":
+        continue
+      setattr(holder, item, self.resolve(name + "." + item))
+    return holder
 
   def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):  # pylint: disable=redefined-builtin
     if level == 0 and (name == "tensorflow" or name.startswith(
         "tensorflow.")) and globals is not None and \
         not _is_library(globals.get("__name__") or ""):
       if fromlist:
-        found = self.resolve(name)
+        found = self.resolve_from(name, fromlist)
         if found is not None:
           return found
       else:

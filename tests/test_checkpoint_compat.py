@@ -38,12 +38,18 @@ class _ChosenCells(object):
   def __getattr__(self, name):
     if _routes.row("tf.nn.rnn_cell." + name) is not None:
       return getattr(compat.rnn_cell, name)
-    return _routes.resolve("tf.contrib.rnn." + name)
+    return _routes.resolve(_contrib_path(name))
+
+
+def _contrib_path(name):
+  """contrib.rnn's name, or contrib.cudnn_rnn's (CudnnCompatible*Cell)."""
+  return "tf.contrib.%s.%s" % ("cudnn_rnn" if name.startswith("Cudnn")
+                               else "rnn", name)
 
 
 class _InhouseCells(object):
   def __getattr__(self, name):
-    return _routes.inhouse("tf.contrib.rnn." + name)
+    return _routes.inhouse(_contrib_path(name))
 
 
 SOURCES = {

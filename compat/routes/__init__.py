@@ -25,6 +25,13 @@ from __future__ import absolute_import, division, print_function
 import importlib
 
 
+# The reason shared by contrib's feature-column API (contrib.layers, slim):
+# outside issue 24's target, so python -m compat coverage counts it apart.
+FEATURE_COLUMNS = (
+    "contrib's feature-column API served contrib.learn's estimators; TF 2.x "
+    "offers tf.feature_column (TF <= 2.15) or Keras preprocessing layers")
+
+
 class R(object):
   """One TF 1.x name and how it is provided (see the module docstring)."""
 
@@ -67,12 +74,14 @@ class M(object):
     absent: the whole module is not provided: why, and what to use instead.
     deferred: the issue that will provide it.
     doc: one line for ``dir()``/help and the coverage table.
+    alias: the path of another module of the table that this one is (TF
+      1.15's ``tf.contrib.slim.losses`` was ``tf.contrib.losses``).
   """
 
-  __slots__ = ("path", "rows", "base", "absent", "deferred", "doc")
+  __slots__ = ("path", "rows", "base", "absent", "deferred", "doc", "alias")
 
   def __init__(self, path, rows=(), base=None, absent=None, deferred=None,
-               doc=None):
+               doc=None, alias=None):
     for row in rows:
       if row.module != path:
         raise ValueError("route %s listed under module %s" % (row.path, path))
@@ -82,6 +91,7 @@ class M(object):
     self.absent = absent
     self.deferred = deferred
     self.doc = doc
+    self.alias = alias
 
 
 # One file per TF 1.x module (a few files hold several whole-module entries).
@@ -91,7 +101,7 @@ FILES = (
     "contrib_framework", "contrib_metrics", "contrib_losses", "contrib_slim",
     "contrib_data", "contrib_lookup", "contrib_nn", "contrib_stateless",
     "contrib_signal", "contrib_util", "contrib_opt", "contrib_learn",
-    "contrib_other", "layers", "nn", "nn_rnn_cell", "train", "losses",
+    "contrib_other", "contrib_aliases", "layers", "nn", "nn_rnn_cell", "train", "losses",
     "metrics", "estimator",
 )
 

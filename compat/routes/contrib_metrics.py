@@ -8,7 +8,7 @@ ROUTES = M("tf.contrib.metrics", rows=[
     R("tf.contrib.metrics.auc_using_histogram", library="tf_slim.metrics"),
     R("tf.contrib.metrics.auc_with_confidence_intervals", library="tf_slim.metrics"),
     R("tf.contrib.metrics.cohen_kappa", library="tf_slim.metrics"),
-    R("tf.contrib.metrics.confusion_matrix", absent="TODO"),
+    R("tf.contrib.metrics.confusion_matrix", native="tf.compat.v1.math.confusion_matrix"),
     R("tf.contrib.metrics.count", library="tf_slim.metrics"),
     R("tf.contrib.metrics.f1_score", library="tf_slim.metrics"),
     R("tf.contrib.metrics.precision_at_recall", library="tf_slim.metrics"),

@@ -14,6 +14,8 @@ import json
 import numbers
 import re
 
+__all__ = ["HParams", "parse_values"]
+
 # One "name=value" or "name=[v1,v2]" clause (optionally "name[i]=value"),
 # then a comma or the end.  A scalar value runs to the next comma or '['.
 _CLAUSE = re.compile(

@@ -475,3 +475,54 @@ class MultiRNNCell(RNNCell):
 def _inner_scope(cell):
   # Inside MultiRNNCell each cell sits directly under its default name.
   return cell._name or cell._default_name  # pylint: disable=protected-access
+
+
+class CudnnCompatibleGRUCell(GRUCell):
+  """tf.contrib.cudnn_rnn.CudnnCompatibleGRUCell: the CPU cell that reads a
+  CudnnGRU's weights (converted to canonical form by TF 1.x's saveable).
+
+  cuDNN's GRU applies the reset gate after the hidden projection:
+  ``c = tanh(W_x x + b_x + r * (W_h h + b_h))``, ``h' = (1 - u) c + u h``,
+  with ``[r, u] = sigmoid(W_g [x, h] + b_g)``.  Variables, under
+  ``cudnn_compatible_gru_cell``: ``gates/kernel`` and ``gates/bias``
+  (initialized to 1), ``candidate/input_projection/{kernel,bias}`` and
+  ``candidate/hidden_projection/{kernel,bias}`` (biases initialized to 0).
+  """
+
+  _default_name = "cudnn_compatible_gru_cell"
+
+  def __init__(self, num_units, reuse=None, kernel_initializer=None):
+    super(CudnnCompatibleGRUCell, self).__init__(
+        num_units, reuse=reuse, kernel_initializer=kernel_initializer)
+
+  def _step(self, inputs, state):
+    n = self._num_units
+    if _tf.dim_value(inputs.get_shape()[-1]) is None:
+      raise ValueError("Expected inputs.shape[-1] to be known, saw shape: %s"
+                       % inputs.get_shape())
+    depth = _tf.dim_value(inputs.get_shape()[-1])
+    dtype = inputs.dtype
+    zeros = tf1.zeros_initializer(dtype=dtype)
+    var = tf1.get_variable
+    # Created in TF 1.15's order (gates, both candidate kernels, both
+    # candidate biases), so seeded initial values match too.
+    gate_kernel = var("gates/kernel", [depth + n, 2 * n], dtype=dtype,
+                      initializer=self._kernel_init)
+    gate_bias = var("gates/bias", [2 * n], dtype=dtype,
+                    initializer=tf1.constant_initializer(1.0, dtype=dtype))
+    in_kernel = var("candidate/input_projection/kernel", [depth, n],
+                    dtype=dtype, initializer=self._kernel_init)
+    hid_kernel = var("candidate/hidden_projection/kernel", [n, n],
+                     dtype=dtype, initializer=self._kernel_init)
+    in_bias = var("candidate/input_projection/bias", [n], dtype=dtype,
+                  initializer=zeros)
+    hid_bias = var("candidate/hidden_projection/bias", [n], dtype=dtype,
+                   initializer=zeros)
+    gates = tf.sigmoid(tf.nn.bias_add(
+        tf.matmul(tf.concat([inputs, state], 1), gate_kernel), gate_bias))
+    r, u = tf.split(gates, 2, axis=1)
+    cand = tf.nn.bias_add(tf.matmul(inputs, in_kernel), in_bias)
+    cand += r * tf.nn.bias_add(tf.matmul(state, hid_kernel), hid_bias)
+    cand = self._activation(cand)
+    new_h = (1 - u) * cand + u * state
+    return new_h, new_h

@@ -11,6 +11,7 @@ import numpy as np
 
 from legacy_pipeline import _tf
 from legacy_pipeline._tf import tf, tf1
+from legacy_pipeline.nn import layers_base
 from legacy_pipeline.nn.keras import activations
 from legacy_pipeline.nn.keras import backend as K
 from legacy_pipeline.nn.keras import initializers
@@ -111,15 +112,9 @@ class Dense(Layer):
     rank = inputs.get_shape().ndims
     self._check_depth(_tf.dim_value(inputs.get_shape()[-1]) if rank else None,
                       inputs.get_shape())
-    if rank is not None and rank > 2:
-      out = tf.tensordot(inputs, self.kernel, [[rank - 1], [0]])
-    else:
-      out = tf.matmul(inputs, self.kernel)
-    if self.use_bias:
-      out = tf.nn.bias_add(out, self.bias)
-    if self.activation is not None:
-      return self.activation(out)
-    return out
+    return layers_base.dense_math(inputs, self.kernel,
+                                  self.bias if self.use_bias else None,
+                                  self.activation)
 
   def compute_output_shape(self, input_shape):
     return tf.TensorShape(input_shape)[:-1].concatenate(self.units)
