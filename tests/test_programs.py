@@ -101,7 +101,8 @@ def test_contrib_names_not_provided_say_so(tmp_path):
 import json
 from compat import tf
 out = {"version": [tf.__version__, tf.VERSION, tf.GIT_VERSION != ""]}
-for path in ("rnn.NASCell", "keras.layers.Dense", "lookup", "nonexistent",
+for path in ("rnn.NASCell", "keras.layers.Dense", "distributions",
+             "nonexistent", "lookup.index_table_from_file",
              "seq2seq.BeamSearchDecoder", "rnn.OutputProjectionWrapper"):
   out[path] = walk(tf.contrib, path, call=False)
 try:
@@ -116,19 +117,19 @@ print(json.dumps(out))
       [sys.executable, str(script)], env=env, timeout=300).decode().strip()
                    .splitlines()[-1])
   assert out["version"] == [tf.version.VERSION, tf.version.VERSION, True]
-  assert "not yet the other contrib cells (NASCell" in out["rnn.NASCell"]
+  assert "tf.contrib.rnn.NASCell is not provided" in out["rnn.NASCell"] and \
+      "issue 26" in out["rnn.NASCell"]
   assert out["rnn.OutputProjectionWrapper"] == "found"
   assert out["keras.layers.Dense"] == "found"
-  assert "tf.contrib.lookup is not provided by legacy-pipeline" in \
-      out["lookup"]
-  assert "TF 2.x offers tf.lookup" in out["lookup"]
+  assert out["lookup.index_table_from_file"] == "found"
+  assert "tf.contrib.distributions is not provided by legacy-pipeline" in \
+      out["distributions"]
+  assert "tensorflow_probability" in out["distributions"]
   assert "CudnnCompatibleLSTMCell" in out["CudnnLSTM"] and \
       "GPU" in out["CudnnLSTM"]
   assert out["compatible"] == 4
-  assert "not provided" in out["nonexistent"] and \
-      "offers" not in out["nonexistent"]
-  assert "provides contrib.seq2seq's sequence_loss only" in \
-      out["seq2seq.BeamSearchDecoder"]
+  assert "TF 1.15's tf.contrib has no 'nonexistent'" in out["nonexistent"]
+  assert "issue 26" in out["seq2seq.BeamSearchDecoder"]
 
 
 def test_without_tf_slim_its_names_say_how_to_get_them():
@@ -140,8 +141,9 @@ sys.modules["tf_slim"] = None  # as if tf-slim were not installed
 import compat
 from compat import tf
 out = {"slim": compat.SLIM, "hparams": tf.contrib.training.HParams(a=1).a}
-for path in ("layers.fully_connected", "training.train", "slim.learning",
-             "framework.arg_scope", "metrics.streaming_accuracy"):
+for path in ("layers.fully_connected", "training.train",
+             "slim.learning.train", "framework.arg_scope",
+             "metrics.streaming_accuracy"):
   out[path] = walk(tf.contrib, path, call=True)
 out["global_step"] = tf.contrib.framework.get_or_create_global_step().name
 print(json.dumps(out))
@@ -152,8 +154,9 @@ print(json.dumps(out))
                    .splitlines()[-1])
   assert out["slim"] == "missing" and out["hparams"] == 1
   assert out["global_step"] == "global_step:0"
-  for path in ("layers.fully_connected", "training.train", "slim.learning",
-               "framework.arg_scope", "metrics.streaming_accuracy"):
+  for path in ("layers.fully_connected", "training.train",
+               "slim.learning.train", "framework.arg_scope",
+               "metrics.streaming_accuracy"):
     assert "pip install tf-slim" in out[path], (path, out[path])
 
 

@@ -4,6 +4,8 @@
 MultiRNNCell with TF 1.15's variable names and math), ``wrappers``
 (DropoutWrapper, ResidualWrapper, DeviceWrapper, Output/InputProjectionWrapper,
 AttentionCellWrapper),
-``rnn`` (stack_bidirectional_dynamic_rnn) and ``layers`` (tf.layers.dense and graph-mode Keras Dense/Sequential).  Imports only ``legacy_pipeline.errors``
+``rnn`` (stack_bidirectional_dynamic_rnn), ``cudnn_rnn`` (contrib's GPU-only
+layers: a clear error), ``layers_base``/``layers`` (tf.layers, all 36 names)
+and ``keras`` (graph-mode Keras).  Imports only ``legacy_pipeline.errors``
 and ``legacy_pipeline._tf`` from outside this package, never the saver.
 """
