@@ -8,6 +8,9 @@
   python -m compat coverage [--json] [--all]
                                           how much of TF 1.15's API this
                                           TensorFlow provides, per module
+  python -m compat coverage --write-readme README.md LABEL
+                                          regenerate README's table for LABEL
+                                          (scripts/coverage_tables.sh)
   python -m compat --describe             what compat chose on this machine
 
 See compat._runner, compat._check and compat._coverage.
@@ -31,6 +34,14 @@ def main(argv):
       return 2
     from compat import _check  # pylint: disable=g-import-not-at-top
     return _check.report(args[1:], sys.stdout)
+  if args[0] == "coverage" and args[1:2] == ["--write-readme"]:
+    if len(args) != 4:
+      sys.stderr.write("usage: python -m compat coverage --write-readme "
+                       "README.md LABEL\n")
+      return 2
+    from compat import _coverage  # pylint: disable=g-import-not-at-top
+    _coverage.write_readme(args[2], args[3])
+    return 0
   if args[0] == "coverage":
     unknown = [a for a in args[1:] if a not in ("--json", "--all")]
     if unknown:

@@ -76,6 +76,71 @@ def _provided(counts):
   return sum(counts[k] for k in PROVIDED)
 
 
+def markdown(label):
+  """The README's coverage block for this TensorFlow, generated.
+
+  Args:
+    label: what the block is about (the tox env that produced it).
+
+  Returns:
+    Markdown text: the target's headline, then one row per module of the
+    inventory's contrib and core scopes (contrib.slim's sub-modules folded
+    into one row).
+  """
+  per_module, target, _ = measure()
+  total = sum(target.values())
+  lines = ["`python -m compat coverage` in `%s`: issue 24's target %d of %d "
+           "provided (%.1f%%)." % (label, _provided(target), total,
+                                   100.0 * _provided(target) / max(total, 1)),
+           "", "| module | provided | %s |" % " | ".join(COLUMNS),
+           "|---|---|%s|" % "|".join("---" for _ in COLUMNS)]
+  folded = collections.Counter()
+  folded_n = 0
+  for module, (scope, counts) in per_module.items():
+    if scope == "record":
+      continue
+    if module.startswith("tf.contrib.slim."):
+      folded.update(counts)
+      folded_n += 1
+      continue
+    lines.append(_markdown_row(module, counts))
+  if folded_n:
+    lines.append(_markdown_row("tf.contrib.slim.* (%d submodules)" % folded_n,
+                               folded))
+  return "\n".join(lines) + "\n"
+
+
+def _markdown_row(module, counts):
+  return "| %s | %d/%d | %s |" % (
+      module, _provided(counts), sum(counts.values()),
+      " | ".join(str(counts[k]) if counts[k] else "" for k in COLUMNS))
+
+
+_BLOCK = "<!-- coverage:%s -->\n"
+_END = "<!-- /coverage -->"
+
+
+def readme_block(text, label):
+  """The generated part of README `text` for `label`, or None."""
+  start = text.find(_BLOCK % label)
+  if start < 0:
+    return None
+  start += len(_BLOCK % label)
+  return text[start:text.index(_END, start)]
+
+
+def write_readme(path, label):
+  """Regenerates README `path`'s block for `label` in place."""
+  with open(path) as f:
+    text = f.read()
+  old = readme_block(text, label)
+  if old is None:
+    raise ValueError("%s has no %r block" % (path, (_BLOCK % label).strip()))
+  start = text.index(_BLOCK % label) + len(_BLOCK % label)
+  with open(path, "w") as f:
+    f.write(text[:start] + markdown(label) + text[start + len(old):])
+
+
 def report(out, as_json=False, show_all=False):
   """Writes the coverage table; returns 0, or 1 if a name is broken/unrouted.
 

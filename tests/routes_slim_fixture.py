@@ -258,6 +258,146 @@ def build_layers():
   return fetches, static
 
 
+# batch_norm's own cases (each branch of TF 1.15's): name -> builder(bn, scope)
+BN_X4 = np.random.RandomState(5).uniform(-2, 2, (3, 2, 2, 4)).astype(
+    np.float32)
+BN_X2 = np.random.RandomState(6).uniform(-2, 2, (4, 3)).astype(np.float32)
+BN_X3 = np.random.RandomState(7).uniform(-2, 2, (2, 3, 4)).astype(np.float32)
+
+
+def _bn_nchw(bn, arg_scope):
+  # TF 1.15's CPU kernel of FusedBatchNorm is NHWC only: the fused branches
+  # are left to GPUs, the others are checked here.
+  del arg_scope
+  x = tf.constant(BN_X4)
+  return {"core": bn(x, data_format="NCHW", fused=False, scale=True,
+                     scope="core"),
+          "rank3": bn(tf.constant(BN_X3), data_format="NCHW", scope="rank3"),
+          "rank2": bn(tf.constant(BN_X2), data_format="NCHW", fused=False,
+                      scope="rank2"),
+          "moments": bn(x, data_format="NCHW", fused=False,
+                        updates_collections=None, scope="moments")}
+
+
+def _bn_tensor(bn, arg_scope):
+  del arg_scope
+  training = tf1.placeholder_with_default(True, [], name="training")
+  x4, x2 = tf.constant(BN_X4), tf.constant(BN_X2)
+  return {"core_fused": bn(x4, is_training=training, scope="core_fused"),
+          "core": bn(x4, is_training=training, fused=False, scope="core"),
+          "fused": bn(x2, is_training=training, scope="fused"),
+          "moments": bn(x4, is_training=training, fused=False,
+                        updates_collections=["my_updates"], scope="moments"),
+          "frozen": bn(x4, is_training=False, scope="frozen")}
+
+
+def _bn_params(bn, arg_scope):
+  del arg_scope
+  inits = {"beta": tf1.constant_initializer(0.25),
+           "gamma": tf1.constant_initializer(1.5),
+           "moving_mean": tf1.constant_initializer(0.1),
+           "moving_variance": tf1.constant_initializer(2.0)}
+  regs = {"beta": lambda w: 2.0 * tf.reduce_sum(w),
+          "gamma": lambda w: 3.0 * tf.reduce_sum(w)}
+  colls = {"beta": ["betas"], "gamma": ["gammas"],
+           "moving_mean": ["stats"], "moving_variance": ["stats"]}
+  out = {}
+  for name, x in (("rank2", BN_X2), ("rank3", BN_X3), ("rank4", BN_X4)):
+    out[name] = bn(tf.constant(x), decay=0.8, scale=True, epsilon=0.01,
+                   activation_fn=tf.nn.relu, param_initializers=inits,
+                   param_regularizers=regs, variables_collections=colls,
+                   outputs_collections=["outs"], scope=name)
+  out["weighted"] = bn(tf.constant(BN_X3), scale=True,
+                       param_initializers=inits, param_regularizers=regs,
+                       variables_collections=["all_bn"],
+                       batch_weights=tf.constant([1., 3.]), scope="weighted")
+  out["untrained"] = bn(tf.constant(BN_X4), trainable=False, scope="untrained")
+  return out
+
+
+def _bn_reuse(bn, arg_scope):
+  del arg_scope
+  first = bn(tf.constant(BN_X4), scale=True, scope="shared")
+  again = bn(tf.constant(BN_X4[:2] * 2.), scale=True, scope="shared",
+             reuse=True)
+  with tf1.variable_scope("outer"):
+    unnamed = [bn(tf.constant(BN_X2)), bn(tf.constant(BN_X2))]
+  with tf1.variable_scope("outer", reuse=True):
+    reused = bn(tf.constant(BN_X2 + 1.), scope="BatchNorm")
+  return {"first": first, "again": again, "unnamed0": unnamed[0],
+          "unnamed1": unnamed[1], "reused": reused}
+
+
+def _bn_arg_scope(bn, arg_scope):
+  with arg_scope([bn], scale=True, decay=0.5, updates_collections=None):
+    inner = bn(tf.constant(BN_X4), scope="scoped")
+    override = bn(tf.constant(BN_X2), center=False, scope="override")
+  outside = bn(tf.constant(BN_X2), scope="outside")
+  return {"scoped": inner, "override": override, "outside": outside}
+
+
+BN_INITIAL = ("params",)
+BN_CASES = {"nchw": _bn_nchw, "tensor": _bn_tensor, "params": _bn_params,
+            "reuse": _bn_reuse, "arg_scope": _bn_arg_scope}
+
+
+def build_batch_norm(case, bn, arg_scope):
+  """One batch_norm case: (output fetches, static description)."""
+  outputs = BN_CASES[case](bn, arg_scope)
+  names = lambda key: [getattr(v, "op", v).name  # noqa: E731
+                       for v in tf1.get_collection(key)]
+  static = {
+      "variables": [(v.op.name, v.get_shape().as_list())
+                    for v in tf1.global_variables()],
+      "trainable": names(tf1.GraphKeys.TRAINABLE_VARIABLES),
+      "model": names(tf1.GraphKeys.MODEL_VARIABLES),
+      "updates": len(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)),
+      "my_updates": len(tf1.get_collection("my_updates")),
+      "regularization": len(tf1.get_collection(
+          tf1.GraphKeys.REGULARIZATION_LOSSES)),
+      "collections": {k: names(k) for k in ("betas", "gammas", "stats",
+                                            "all_bn")},
+      "outs": [getattr(t, "aliases", None)
+               for t in tf1.get_collection("outs")],
+      "shapes": {k: v.get_shape().as_list() for k, v in outputs.items()},
+  }
+  return outputs, static
+
+
+def load_bn_random(sess):
+  rng = np.random.RandomState(2)
+  for var in tf1.global_variables():
+    low, high = (0.5, 1.5) if "variance" in var.op.name else (-0.6, 0.6)
+    var.load(rng.uniform(low, high, var.get_shape().as_list()).astype(
+        np.float32), sess)
+
+
+def run_batch_norm(run, outputs):
+  """Outputs (training fed True then False where there is a switch), then
+  the variables after the update ops ran once (and the regularization)."""
+  graph = tf1.get_default_graph()
+  fetched = {}
+  feeds = [("", None)]
+  if "training:0" in [t.name for op in graph.get_operations()
+                      for t in op.outputs]:
+    feeds = [("", {"training:0": True}), ("eval/", {"training:0": False})]
+  for prefix, feed in feeds:
+    for k, v in run(outputs, feed).items():
+      fetched[prefix + k] = v
+  updates = tf1.get_collection(tf1.GraphKeys.UPDATE_OPS) + \
+      tf1.get_collection("my_updates")
+  if updates:
+    run(updates, feeds[-1][1])
+    if len(feeds) > 1:
+      run(updates, feeds[0][1])
+  for var in tf1.global_variables():
+    fetched["var/" + var.op.name] = run(var, None)
+  reg = tf1.get_collection(tf1.GraphKeys.REGULARIZATION_LOSSES)
+  if reg:
+    fetched["regularization"] = run(tf.add_n(reg), None)
+  return fetched
+
+
 def _flat(prefix, fetched, into):
   if isinstance(fetched, (list, tuple)):
     for i, v in enumerate(fetched):
@@ -308,6 +448,23 @@ def record(out):
       for k, v in sess.run(fetches).items():
         arrays["layers/" + k] = v
     meta["layers"] = static
+  meta["batch_norm"] = {}
+  for case in sorted(BN_CASES):
+    with tf.Graph().as_default():
+      outputs, static = build_batch_norm(
+          case, R("tf.contrib.layers.batch_norm"),
+          R("tf.contrib.framework.arg_scope"))
+      meta["batch_norm"][case] = static
+      with tf1.Session() as sess:
+        sess.run(tf1.global_variables_initializer())
+        if case in BN_INITIAL:  # the param_initializers' values
+          for k, v in run_batch_norm(
+              lambda f, feed: sess.run(f, feed), outputs).items():
+            arrays["bn/%s/initial/%s" % (case, k)] = v
+        load_bn_random(sess)
+        for k, v in run_batch_norm(
+            lambda f, feed: sess.run(f, feed), outputs).items():
+          arrays["bn/%s/%s" % (case, k)] = v
   np.savez(os.path.join(out, "expected.npz"), **arrays)
   meta["tf_version"] = tf.version.VERSION
   with open(os.path.join(out, "expected.json"), "w") as f:

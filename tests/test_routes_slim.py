@@ -35,21 +35,7 @@ def _close(actual, key):
                              err_msg=key)
 
 
-def _has_keras2_layers():
-  """tensorflow.python.layers' Keras 2 classes load (TF 1.x, or tf_keras)."""
-  from tensorflow.python.layers import normalization  # pylint: disable=g-import-not-at-top
-  try:
-    return normalization.BatchNormalization is not None
-  except ImportError:
-    return False
-
-
-@pytest.mark.parametrize("variant", [
-    "inplace",
-    pytest.param("default", marks=pytest.mark.xfail(
-        not _has_keras2_layers(), raises=ImportError, strict=True,
-        reason="tf-slim's batch_norm builds tensorflow.python.layers' "
-        "BatchNormalization, which needs tf_keras on TF >= 2.15"))])
+@pytest.mark.parametrize("variant", fx.BN_VARIANTS)
 def test_slim_model_matches_tf115(h, variant):
   before, train_op, update, accuracy = fx.build_slim_model(variant)
   assert _json(fx.slim_variables()) == META["slim_variables"]
@@ -65,6 +51,76 @@ def test_slim_model_matches_tf115(h, variant):
   h.run([train_op, update])
   for k, v in h.run(fx.slim_after_step(accuracy)).items():
     _close(v, "%s/after/%s" % (variant, k))
+
+
+TF1 = tf.version.VERSION.startswith("1.")
+# On TF 2.x the route serves legacy_pipeline's batch_norm itself; on TF 1.15
+# it serves contrib's, and ours is checked beside it in-process.
+BN_IMPLS = ["routed"] + (["inhouse"] if TF1 else [])
+
+
+def _batch_norm(impl):
+  if impl == "routed":
+    return R("tf.contrib.layers.batch_norm")
+  from legacy_pipeline.contrib import layers  # pylint: disable=g-import-not-at-top
+  return layers.batch_norm
+
+
+@pytest.mark.parametrize("impl", BN_IMPLS)
+@pytest.mark.parametrize("case", sorted(fx.BN_CASES))
+def test_batch_norm_matches_tf115(h, case, impl):
+  if impl == "inhouse" and case == "arg_scope":
+    pytest.skip("contrib's arg_scope registry knows contrib's batch_norm only "
+                "(ours registers with tf-slim's, absent on TF 1.15)")
+  outputs, static = fx.build_batch_norm(
+      case, _batch_norm(impl), R("tf.contrib.framework.arg_scope"))
+  assert _json(static) == META["batch_norm"][case]
+  h.init_variables()
+  run = lambda fetches, feed: h.run(fetches, feed)  # noqa: E731
+  if case in fx.BN_INITIAL:
+    for k, v in fx.run_batch_norm(run, outputs).items():
+      _close(v, "bn/%s/initial/%s" % (case, k))
+  fx.load_bn_random(h.sess)
+  for k, v in fx.run_batch_norm(run, outputs).items():
+    _close(v, "bn/%s/%s" % (case, k))
+
+
+def test_batch_norm_routes_agree():
+  assert R("tf.contrib.slim.batch_norm") is R("tf.contrib.layers.batch_norm")
+  if not TF1:
+    assert _routes.status("tf.contrib.layers.batch_norm").source == "inhouse"
+
+
+@pytest.mark.parametrize("impl", BN_IMPLS)
+def test_batch_norm_errors(impl):
+  bn = _batch_norm(impl)
+  with tf.Graph().as_default():
+    x = tf.zeros([2, 3, 4])
+    with pytest.raises(ValueError, match="NCHW or NHWC"):
+      bn(x, data_format="NCW")
+    with pytest.raises(ValueError, match="renorm is not supported"):
+      bn(x, renorm=True, updates_collections=None)
+    with pytest.raises(ValueError, match="undefined rank"):
+      bn(tf1.placeholder(tf.float32))
+    if impl == "inhouse":  # contrib's tf.layers had batch renormalization
+      with pytest.raises(NotImplementedError, match="renorm"):
+        bn(x, renorm=True)
+
+
+def test_batch_norm_zero_debias(h):
+  pytest.importorskip("tf_slim" if not TF1 else "tensorflow")
+  bn = R("tf.contrib.layers.batch_norm")
+  out = bn(tf.constant(fx.BN_X4), zero_debias_moving_mean=True, decay=0.5,
+           scope="zd")
+  names = sorted(v.op.name for v in tf1.global_variables())
+  assert "zd/moving_mean" in names and any("biased" in n for n in names)
+  h.init_variables()
+  h.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
+  mean = [v for v in tf1.global_variables() if v.op.name == "zd/moving_mean"]
+  # A zero-debiased average equals the batch mean after one update.
+  np.testing.assert_allclose(h.run(mean[0]), fx.BN_X4.mean(axis=(0, 1, 2)),
+                             rtol=1e-5, atol=1e-5)
+  assert h.run(out).shape == fx.BN_X4.shape
 
 
 def _compare_flat(prefix, fetched):

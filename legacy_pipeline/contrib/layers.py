@@ -1,5 +1,9 @@
 """TF 1.15's tf.contrib.layers pieces tf-slim lacks.
 
+``batch_norm`` (every branch of TF 1.15's: the core-layer one, which tf-slim
+builds from Keras 2's ``legacy_tf_layers`` and so fails on TF >= 2.15, the
+fused one and the moments one; only ``zero_debias_moving_mean=True`` is
+handed to tf-slim, whose code there is TF 1.15's),
 ``embed_sequence`` and ``bow_encoder`` (contrib's ``encoders``),
 ``embedding_lookup_unique`` and
 ``embedding_lookup_sparse_with_distributed_aggregation`` (contrib's
@@ -10,9 +14,12 @@ contrib.layers comes from tf-slim or TF 2.x itself, routed by compat.
 """
 from __future__ import absolute_import, division, print_function
 
+import numpy as np
+
 from legacy_pipeline._tf import tf, tf1
 
-__all__ = ["bow_encoder", "embed_sequence", "embedding_lookup_unique",
+__all__ = ["batch_norm", "bow_encoder", "embed_sequence",
+           "embedding_lookup_unique",
            "embedding_lookup_sparse_with_distributed_aggregation"]
 
 _MODEL_COLLECTIONS = [tf1.GraphKeys.GLOBAL_VARIABLES,
@@ -222,3 +229,503 @@ def embedding_lookup_sparse_with_distributed_aggregation(
       return tf.math.divide(
           summed, tf.sqrt(tf1.segment_sum(tf.pow(weights, 2), segment_ids)))
     return summed
+
+
+# -- batch_norm ----------------------------------------------------------------
+
+_NHWC, _NCHW = "NHWC", "NCHW"
+
+
+def _static_bool(pred):
+  """`pred`'s value when known at graph build (contrib's constant_value).
+
+  A Python value is returned as is, a constant tensor's value as a bool; a
+  variable or any other tensor gives None.
+
+  Raises:
+    ValueError: `pred` is None.
+  """
+  if pred is None:
+    raise ValueError("value_or_tensor_or_var cannot be None")
+  if isinstance(pred, tf.Variable):
+    return None
+  if isinstance(pred, tf.Tensor):
+    value = tf.get_static_value(pred)
+    return None if value is None else bool(value)
+  return bool(pred) if isinstance(pred, np.bool_) else pred
+
+
+def _cond(pred, true_fn, false_fn):
+  """true_fn() or false_fn() when `pred` is known, else a tf.cond."""
+  value = _static_bool(pred)
+  if value is None:
+    return tf1.cond(pred, true_fn, false_fn)
+  return true_fn() if value else false_fn()
+
+
+def _collections(variables_collections, name):
+  """The collections of variable `name` (a dict maps names to lists)."""
+  if isinstance(variables_collections, dict):
+    return variables_collections.get(name)
+  return variables_collections
+
+
+def _model_variable(name, shape, dtype, initializer, collections,
+                    regularizer=None, trainable=True):
+  """A model variable, as contrib's ``model_variable`` makes one."""
+  collections = list(collections or []) + [tf1.GraphKeys.GLOBAL_VARIABLES,
+                                           tf1.GraphKeys.MODEL_VARIABLES]
+  return tf1.get_variable(name, shape=shape, dtype=dtype,
+                          initializer=initializer, regularizer=regularizer,
+                          trainable=trainable,
+                          collections=sorted(set(collections)))
+
+
+def _add_to_collections(variable, collections):
+  for key in collections or []:
+    if variable not in tf1.get_collection(key):
+      tf1.add_to_collection(key, variable)
+
+
+def _assign_moving_average(variable, value, decay):
+  """variable -= (variable - value) * (1 - decay), op ``AssignMovingAvg``."""
+  with tf1.name_scope(None, "AssignMovingAvg", [variable, value, decay]) \
+      as scope:
+    with tf1.get_default_graph().colocate_with(variable):
+      dtype = variable.dtype.base_dtype
+      rate = tf.convert_to_tensor(1.0 - decay, name="decay")
+      if rate.dtype != dtype:
+        rate = tf.cast(rate, dtype)
+      delta = (variable - tf.cast(value, dtype)) * rate
+      return tf1.assign_sub(variable, delta, name=scope)
+
+
+def _collect_output(collections, alias, outputs):
+  """Adds `outputs` (aliased `alias`) to `collections`, as contrib's utils."""
+  if collections:
+    alias = alias[:-1] if alias.endswith("/") else alias
+    if hasattr(outputs, "aliases"):
+      outputs.aliases.append(alias)
+    else:
+      outputs.aliases = [alias]
+    tf1.add_to_collections(collections, outputs)
+  return outputs
+
+
+class _BatchNormParams(object):
+  """beta, gamma and the moving statistics of one batch_norm call."""
+
+  def __init__(self, params_shape, dtype, center, scale, initializers,
+               regularizers, variables_collections, trainable,
+               gamma_first=False):
+    initializers = initializers or {}
+    regularizers = regularizers or {}
+
+    def make(name, default, trainable_):
+      return _model_variable(
+          name, params_shape, dtype, initializers.get(name, default),
+          _collections(variables_collections, name),
+          regularizer=regularizers.get(name), trainable=trainable_)
+
+    self.beta = self.gamma = None
+    order = ("gamma", "beta") if gamma_first else ("beta", "gamma")
+    for name in order:
+      if name == "beta" and center:
+        self.beta = make("beta", tf1.zeros_initializer(), trainable)
+      elif name == "gamma" and scale:
+        self.gamma = make("gamma", tf1.ones_initializer(), trainable)
+    # The moving statistics are never partitioned (as in TF 1.15).
+    with tf1.variable_scope(tf1.get_variable_scope()) as local:
+      local.set_partitioner(None)
+      self.moving_mean = make("moving_mean", tf1.zeros_initializer(), False)
+      self.moving_variance = make("moving_variance", tf1.ones_initializer(),
+                                  False)
+
+
+def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
+                      param_initializers, param_regularizers,
+                      updates_collections, is_training, reuse,
+                      variables_collections, outputs_collections, trainable,
+                      data_format, scope):
+  """contrib's fused branch: rank 2 or 4, update ops built here."""
+  if data_format not in (_NCHW, _NHWC):
+    raise ValueError("data_format has to be either NCHW or NHWC.")
+  with tf1.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
+    inputs = tf1.convert_to_tensor(inputs)
+    original = inputs
+    rank = inputs.get_shape().ndims
+    if rank is None:
+      raise ValueError("Inputs %s has undefined rank" % inputs.name)
+    if rank not in (2, 4):
+      raise ValueError("Inputs %s has unsupported rank. Expected 2 or 4 but "
+                       "got %d" % (inputs.name, rank))
+    if rank == 2:
+      channels = inputs.get_shape().dims[-1].value
+      if channels is None:
+        raise ValueError("`C` dimension must be known but is None")
+      inputs = tf.reshape(inputs, [-1, channels, 1, 1] if data_format ==
+                          _NCHW else [-1, 1, 1, channels])
+    shape = inputs.get_shape()
+    params_shape = shape[-1:] if data_format == _NHWC else shape[1:2]
+    if not params_shape.is_fully_defined():
+      raise ValueError("Inputs %s has undefined `C` dimension %s." % (
+          inputs.name, params_shape))
+    params = _BatchNormParams(params_shape, tf.float32, center, scale,
+                              param_initializers, param_regularizers,
+                              variables_collections, trainable)
+    beta = params.beta if center else tf.constant(
+        0.0, dtype=tf.float32, shape=params_shape)
+    gamma = params.gamma if scale else tf.constant(
+        1.0, dtype=tf.float32, shape=params_shape)
+    moving_mean, moving_variance = params.moving_mean, params.moving_variance
+
+    def train():
+      return tf1.nn.fused_batch_norm(inputs, gamma, beta, epsilon=epsilon,
+                                     data_format=data_format)
+
+    def infer():
+      return tf1.nn.fused_batch_norm(
+          inputs, gamma, beta, mean=moving_mean, variance=moving_variance,
+          epsilon=epsilon, is_training=False, data_format=data_format)
+
+    outputs, mean, variance = _cond(is_training, train, infer)
+    known = _static_bool(is_training)
+    if known is None or known:
+      def updates():
+        return (_assign_moving_average(moving_mean, mean, decay),
+                _assign_moving_average(moving_variance, variance, decay))
+
+      if updates_collections is None:
+        def forced():
+          with tf.control_dependencies(updates()):
+            return tf.identity(outputs)
+
+        outputs = _cond(is_training, forced, lambda: outputs)
+      else:
+        new_mean, new_variance = _cond(
+            is_training, updates, lambda: (moving_mean, moving_variance))
+        tf1.add_to_collections(updates_collections, new_mean)
+        tf1.add_to_collections(updates_collections, new_variance)
+    outputs.set_shape(shape)
+    if rank == 2:
+      outputs = tf.reshape(outputs, tf.shape(original))
+    if activation_fn is not None:
+      outputs = activation_fn(outputs)
+    return _collect_output(outputs_collections, sc.name, outputs)
+
+
+def _core_batch_norm(inputs, axis, decay, center, scale, epsilon,
+                     param_initializers, param_regularizers, trainable,
+                     is_training, fused, variables_collections):
+  """What TF 1.15's ``tf.layers.BatchNormalization`` computes for contrib.
+
+  Variables gamma, beta (float32 for half inputs), moving_mean,
+  moving_variance in the current variable scope; update ops into
+  ``UPDATE_OPS`` unless `is_training` is False or `trainable` is not.
+  """
+  shape = inputs.get_shape()
+  ndims = shape.ndims
+  if not ndims:
+    raise ValueError("Input has undefined rank: %s" % shape)
+  axis = axis % ndims
+  channels = shape.dims[axis].value
+  if channels is None:
+    raise ValueError("Input has undefined `axis` dimension. Input shape: %s"
+                     % shape)
+  dtype = inputs.dtype.base_dtype
+  param_dtype = tf.float32 if dtype in (tf.float16, tf.bfloat16) else dtype
+  fused = bool(fused) and ndims == 4 and axis in (1, 3)
+  params = _BatchNormParams(
+      [channels], param_dtype, center, scale, param_initializers,
+      param_regularizers, None, trainable, gamma_first=True)
+  for name in ("moving_mean", "moving_variance", "beta", "gamma"):
+    if getattr(params, name) is not None:
+      _add_to_collections(getattr(params, name),
+                          _collections(variables_collections, name))
+  known = _static_bool(is_training)
+  update_ops = []
+  if fused:
+    data_format = _NCHW if axis == 1 else _NHWC
+    gamma = params.gamma if scale else tf.constant(
+        1.0, dtype=param_dtype, shape=[channels])
+    beta = params.beta if center else tf.constant(
+        0.0, dtype=param_dtype, shape=[channels])
+
+    def train():
+      return tf1.nn.fused_batch_norm(inputs, gamma, beta, epsilon=epsilon,
+                                     data_format=data_format)
+
+    def infer():
+      return tf1.nn.fused_batch_norm(
+          inputs, gamma, beta, mean=params.moving_mean,
+          variance=params.moving_variance, epsilon=epsilon,
+          is_training=False, data_format=data_format)
+
+    outputs, mean, variance = _cond(is_training, train, infer)
+    if known is None:
+      momentum = _cond(is_training, lambda: decay, lambda: 1.0)
+    else:
+      momentum = tf.convert_to_tensor(decay)
+    if known is None or known:
+      update_ops = [
+          _assign_moving_average(params.moving_mean, mean, momentum),
+          _assign_moving_average(params.moving_variance, variance, momentum)]
+  else:
+    reduction = [i for i in range(ndims) if i != axis]
+    broadcast_shape = [1] * ndims
+    broadcast_shape[axis] = channels
+
+    def broadcast(v):
+      if v is not None and reduction != list(range(ndims - 1)):
+        return tf.reshape(v, broadcast_shape)
+      return v
+
+    if known is not None and not known:
+      mean, variance = params.moving_mean, params.moving_variance
+    else:
+      batch_mean, batch_variance = tf1.nn.moments(
+          tf.cast(inputs, param_dtype), reduction)
+      mean = _cond(is_training, lambda: batch_mean,
+                   lambda: tf.convert_to_tensor(params.moving_mean))
+      variance = _cond(is_training, lambda: batch_variance,
+                       lambda: tf.convert_to_tensor(params.moving_variance))
+
+      def update(variable, value):
+        return _cond(
+            is_training,
+            lambda: tf.identity(_assign_moving_average(variable, value,
+                                                       decay)),
+            lambda: tf.identity(variable)) if known is None else \
+            _assign_moving_average(variable, value, decay)
+
+      update_ops = [update(params.moving_mean, mean),
+                    update(params.moving_variance, variance)]
+    offset = None if params.beta is None else tf.cast(params.beta, dtype)
+    factor = None if params.gamma is None else tf.cast(params.gamma, dtype)
+    outputs = tf.nn.batch_normalization(
+        inputs, broadcast(tf.cast(mean, dtype)),
+        broadcast(tf.cast(variance, dtype)), broadcast(offset),
+        broadcast(factor), epsilon)
+  outputs.set_shape(shape)
+  if trainable:  # a non-trainable tf.layers layer reports no updates
+    for op in update_ops:
+      _add_to_collections(op, [tf1.GraphKeys.UPDATE_OPS])
+  return outputs
+
+
+def _moments_batch_norm(inputs, decay, center, scale, epsilon,
+                        param_initializers, updates_collections, is_training,
+                        variables_collections, trainable, batch_weights,
+                        data_format, renorm):
+  """contrib's own branch: (weighted) moments, no regularizers."""
+  if renorm:
+    raise ValueError("renorm is not supported with batch_weights, "
+                     "updates_collections or zero_debias_moving_mean")
+  shape = inputs.get_shape()
+  rank = shape.ndims
+  if rank is None:
+    raise ValueError("Inputs %s has undefined rank." % inputs.name)
+  dtype = inputs.dtype.base_dtype
+  if batch_weights is not None:
+    batch_weights = tf1.convert_to_tensor(batch_weights)
+    shape[0:1].assert_is_compatible_with(batch_weights.get_shape())
+    batch_weights = tf.reshape(batch_weights, [-1] + [1] * (rank - 1))
+  if data_format == _NCHW:
+    axes = [0] + list(range(2, rank))
+    params_shape = shape[1:2]
+    broadcast_shape = [1, shape.dims[1].value] + [1] * (rank - 2)
+  else:
+    axes = list(range(rank - 1))
+    params_shape = shape[-1:]
+    broadcast_shape = None
+  if not params_shape.is_fully_defined():
+    raise ValueError("Inputs %s has undefined channels dimension %s." % (
+        inputs.name, params_shape))
+  params = _BatchNormParams(params_shape, dtype, center, scale,
+                            param_initializers, None, variables_collections,
+                            trainable)
+  moving = (params.moving_mean, params.moving_variance)
+  known = _static_bool(is_training)
+  if known is None or known:
+    keep = data_format == _NCHW
+    if batch_weights is None:
+      mean, variance = tf1.nn.moments(inputs, axes, keep_dims=keep)
+    else:
+      mean, variance = tf1.nn.weighted_moments(inputs, axes, batch_weights,
+                                               keepdims=keep)
+    if keep:
+      mean, variance = tf.reshape(mean, [-1]), tf.reshape(variance, [-1])
+    batch = (mean, variance)
+
+    def updates():
+      return (_assign_moving_average(params.moving_mean, batch[0], decay),
+              _assign_moving_average(params.moving_variance, batch[1],
+                                     decay))
+
+    if updates_collections is None:
+      def forced():
+        with tf.control_dependencies(updates()):
+          return tf.identity(batch[0]), tf.identity(batch[1])
+
+      mean, variance = _cond(is_training, forced, lambda: moving)
+    else:
+      new_mean, new_variance = _cond(is_training, updates, lambda: moving)
+      tf1.add_to_collections(updates_collections, new_mean)
+      tf1.add_to_collections(updates_collections, new_variance)
+      mean, variance = _cond(is_training, lambda: batch, lambda: moving)
+  else:
+    mean, variance = moving
+  beta, gamma = params.beta, params.gamma
+  if broadcast_shape is not None:
+    mean = tf.reshape(mean, broadcast_shape)
+    variance = tf.reshape(variance, broadcast_shape)
+    beta = None if beta is None else tf.reshape(beta, broadcast_shape)
+    gamma = None if gamma is None else tf.reshape(gamma, broadcast_shape)
+  outputs = tf.nn.batch_normalization(inputs, mean, variance, beta, gamma,
+                                      epsilon)
+  outputs.set_shape(shape)
+  return outputs
+
+
+def _slim_batch_norm():
+  """tf-slim's batch_norm (its zero-debias code is TF 1.15's)."""
+  try:
+    from tf_slim.layers import layers as slim_layers  # pylint: disable=g-import-not-at-top
+  except ImportError:
+    raise NotImplementedError(
+        "batch_norm: zero_debias_moving_mean=True is served by tf-slim; "
+        "pip install tf-slim")
+  return slim_layers.batch_norm
+
+
+def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
+               activation_fn=None, param_initializers=None,
+               param_regularizers=None,
+               updates_collections=tf1.GraphKeys.UPDATE_OPS,
+               is_training=True, reuse=None, variables_collections=None,
+               outputs_collections=None, trainable=True, batch_weights=None,
+               fused=None, data_format=_NHWC, zero_debias_moving_mean=False,
+               scope=None, renorm=False, renorm_clipping=None,
+               renorm_decay=0.99, adjustment=None):
+  """Batch normalization (Ioffe & Szegedy, 2015), as TF 1.15's contrib.
+
+  Normalizes over every axis but the channels' (the last for ``NHWC``, the
+  second for ``NCHW``) with the batch's moments when training, the moving
+  averages otherwise.  Variables, all model variables, in
+  ``<scope>/BatchNorm/``: ``beta`` (center), ``gamma`` (scale),
+  ``moving_mean``, ``moving_variance``.  TF 1.15's three branches:
+
+  * rank 2 or 4 with `fused` (None counts as True), no `batch_weights`,
+    `renorm` or `adjustment`, and (rank 2, or `updates_collections` other
+    than ``UPDATE_OPS``, or `zero_debias_moving_mean`): the fused kernel;
+  * else with `batch_weights` None, `updates_collections` the
+    ``UPDATE_OPS`` key and no zero debias: TF 1.15's ``tf.layers``
+    BatchNormalization (the fused kernel for rank 4 when `fused`, its update
+    ops in ``UPDATE_OPS`` only if `trainable`);
+  * else (weighted) moments; `param_regularizers` are ignored there, as in
+    TF 1.15.
+
+  Update ops (``AssignMovingAvg``) go to `updates_collections` unless
+  `is_training` is False, or, with `updates_collections` None, run before
+  the outputs (forced in place).
+
+  Args:
+    inputs: float `Tensor` [batch, ...] of known rank and channels.
+    decay: of the moving averages.
+    center: add the offset ``beta``.
+    scale: multiply by ``gamma``.
+    epsilon: added to the variance.
+    activation_fn: applied to the outputs, or None.
+    param_initializers: dict of initializers by variable name.
+    param_regularizers: dict of regularizers for ``beta`` and ``gamma``.
+    updates_collections: collections of the update ops; None: in place.
+    is_training: Python bool or bool `Tensor`.
+    reuse: reuse the variables of `scope`.
+    variables_collections: collections (list, or dict by variable name).
+    outputs_collections: collections of the outputs.
+    trainable: beta and gamma are trainable.
+    batch_weights: float `Tensor` [batch], frequency weights, or None.
+    fused: None or True: the fused kernel where possible; False: not.
+    data_format: ``"NHWC"`` or ``"NCHW"``.
+    zero_debias_moving_mean: debias the moving mean (served by tf-slim).
+    scope: variable scope (default ``BatchNorm``).
+    renorm, renorm_clipping, renorm_decay, adjustment: not supported with
+      the ``tf.layers`` branch (renorm False and adjustment None only).
+
+  Returns:
+    `Tensor` of the inputs' shape.
+
+  Raises:
+    ValueError: unknown `data_format`, unknown rank or channels, renorm
+      outside the ``tf.layers`` branch.
+    NotImplementedError: `renorm` or `adjustment` on the ``tf.layers``
+      branch; `zero_debias_moving_mean` without tf-slim installed.
+
+  Compatibility: graph mode; TF 1.15 and TF 2.x (tf-slim only for
+  `zero_debias_moving_mean=True`).
+  """
+  if zero_debias_moving_mean:
+    return _slim_batch_norm()(
+        inputs, decay=decay, center=center, scale=scale, epsilon=epsilon,
+        activation_fn=activation_fn, param_initializers=param_initializers,
+        param_regularizers=param_regularizers,
+        updates_collections=updates_collections, is_training=is_training,
+        reuse=reuse, variables_collections=variables_collections,
+        outputs_collections=outputs_collections, trainable=trainable,
+        batch_weights=batch_weights, fused=fused, data_format=data_format,
+        zero_debias_moving_mean=zero_debias_moving_mean, scope=scope,
+        renorm=renorm, renorm_clipping=renorm_clipping,
+        renorm_decay=renorm_decay, adjustment=adjustment)
+  if fused is None:
+    fused = True
+  inputs = tf1.convert_to_tensor(inputs)
+  rank = inputs.get_shape().ndims
+  fusable = (batch_weights is None and not renorm and rank in (2, 4) and
+             adjustment is None)
+  default_updates = updates_collections is tf1.GraphKeys.UPDATE_OPS
+  if fused and fusable and (rank == 2 or not default_updates):
+    return _fused_batch_norm(
+        inputs, decay, center, scale, epsilon, activation_fn,
+        param_initializers, param_regularizers, updates_collections,
+        is_training, reuse, variables_collections, outputs_collections,
+        trainable, data_format, scope)
+  if data_format not in (_NCHW, _NHWC):
+    raise ValueError("data_format has to be either NCHW or NHWC.")
+  with tf1.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
+    inputs = tf1.convert_to_tensor(inputs)
+    if batch_weights is None and default_updates:
+      if renorm or adjustment is not None:
+        raise NotImplementedError(
+            "batch_norm: renorm=%r, adjustment=%r: batch renormalization and "
+            "adjustments are not implemented by legacy-pipeline's in-house "
+            "batch_norm; use renorm=False, adjustment=None" % (
+                renorm, adjustment))
+      del renorm_clipping, renorm_decay  # meaningful with renorm only
+      outputs = _core_batch_norm(
+          inputs, 1 if data_format == _NCHW else -1, decay, center, scale,
+          epsilon, param_initializers, param_regularizers, trainable,
+          is_training, fused, variables_collections)
+    else:
+      outputs = _moments_batch_norm(
+          inputs, decay, center, scale, epsilon, param_initializers,
+          updates_collections, is_training, variables_collections, trainable,
+          batch_weights, data_format, renorm)
+    if activation_fn is not None:
+      outputs = activation_fn(outputs)
+    return _collect_output(outputs_collections, sc.name, outputs)
+
+
+def _arg_scoped(func):
+  """`func` registered with tf-slim's arg_scope when tf-slim is installed.
+
+  TF 1.15 decorated batch_norm with ``add_arg_scope``; ``arg_scope`` is
+  routed to tf-slim's, whose registry must know the function.
+  """
+  try:
+    from tf_slim.ops import arg_scope as slim_arg_scope  # pylint: disable=g-import-not-at-top
+  except ImportError:
+    return func
+  return slim_arg_scope.add_arg_scope(func)
+
+
+batch_norm = _arg_scoped(batch_norm)
