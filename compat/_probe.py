@@ -1,6 +1,11 @@
 """Decides, once per process, which implementation each fallback uses.
 
-Four choices, all made here and nowhere else:
+The decision is a set of provider checks (``PROVIDERS``: TF 1.x's contrib,
+Keras 2's graph-mode cells and layers, tf-slim) plus the user's request.  The
+route table's resolver (compat._routes) reads it for every row: a source
+whose provider is unavailable is skipped, and
+``LEGACY_PIPELINE_BACKEND=inhouse`` puts in-house ports first.  The
+providers lead to four branches, which ``compat.describe()`` reports:
 
 * saver -- ``"contrib"``: TF 1.x's real ``tf.contrib.training``;
   ``"inhouse"``: ``legacy_pipeline``'s state saver.
@@ -38,7 +43,7 @@ CHOICES = ("auto", "contrib", "inhouse")
 Decision = collections.namedtuple(
     "Decision",
     ["tf_version", "saver", "cells", "layers", "slim", "requested",
-     "reason"])
+     "reason", "providers"])
 
 
 def _contrib_available():
@@ -79,6 +84,17 @@ def _tf_slim_available():
   return True, "tf_slim imports"
 
 
+# The providers the route table's sources depend on, each checked once: name
+# -> check() returning (available, why).  compat._routes skips a source whose
+# provider is unavailable and says so.
+PROVIDERS = collections.OrderedDict([
+    ("contrib", _contrib_available),         # TF 1.x's own tf.contrib
+    ("keras2_cells", _native_cells_available),  # tf.compat.v1.nn.rnn_cell
+    ("keras2_layers", _graph_mode_keras_available),  # tf.compat.v1.layers
+    ("tf_slim", _tf_slim_available),
+])
+
+
 def decide(environ=None):
   """Makes the choice from the installed TF and the environment.
 
@@ -86,7 +102,10 @@ def decide(environ=None):
     environ: mapping to read LEGACY_PIPELINE_BACKEND from (os.environ if None).
 
   Returns:
-    A Decision(tf_version, saver, cells, layers, slim, requested, reason).
+    A Decision(tf_version, saver, cells, layers, slim, requested, reason,
+    providers): `providers` maps each name of PROVIDERS to (available, why);
+    saver, cells, layers and slim are the branches they lead to, for
+    ``compat.describe()``.
 
   Raises:
     ValueError: the variable has a value other than auto, contrib, inhouse.
@@ -97,26 +116,29 @@ def decide(environ=None):
   if requested not in CHOICES:
     raise ValueError("%s=%r: expected one of %s" %
                      (ENV_VAR, environ.get(ENV_VAR), ", ".join(CHOICES)))
-  has_contrib, contrib_why = _contrib_available()
-  has_cells, cells_why = _native_cells_available()
-  has_keras, keras_why = _graph_mode_keras_available()
-  has_slim, slim_why = _tf_slim_available()
-  slim = "tf_slim" if has_slim else "missing"
+  providers = collections.OrderedDict(
+      (name, check()) for name, check in PROVIDERS.items())
+  has = {name: found for name, (found, _) in providers.items()}
+  why = {name: reason for name, (_, reason) in providers.items()}
+  slim = "tf_slim" if has["tf_slim"] else "missing"
   if requested == "inhouse":
     return Decision(tf.version.VERSION, "inhouse", "inhouse", "inhouse", slim,
-                    requested, "%s=inhouse; %s" % (ENV_VAR, slim_why))
-  if requested == "contrib" and not has_contrib:
+                    requested, "%s=inhouse; %s" % (ENV_VAR, why["tf_slim"]),
+                    providers)
+  if requested == "contrib" and not has["contrib"]:
     raise BackendUnavailableError(
         "%s=contrib but %s: install tensorflow==1.15.5 (Python 3.7) or unset "
-        "%s" % (ENV_VAR, contrib_why, ENV_VAR))
-  saver = "contrib" if has_contrib else "inhouse"
-  cells = "native" if has_cells else "inhouse"
-  layers = "native" if has_keras else "inhouse"
-  if has_contrib:
+        "%s" % (ENV_VAR, why["contrib"], ENV_VAR))
+  saver = "contrib" if has["contrib"] else "inhouse"
+  cells = "native" if has["keras2_cells"] else "inhouse"
+  layers = "native" if has["keras2_layers"] else "inhouse"
+  slim_why = why["tf_slim"]
+  if has["contrib"]:
     slim, slim_why = "contrib", "tf.contrib imports"
   return Decision(tf.version.VERSION, saver, cells, layers, slim, requested,
-                  "%s; %s; %s; %s" % (contrib_why, cells_why, keras_why,
-                                      slim_why))
+                  "%s; %s; %s; %s" % (why["contrib"], why["keras2_cells"],
+                                      why["keras2_layers"], slim_why),
+                  providers)
 
 
 _DECISION = []

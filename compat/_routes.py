@@ -164,8 +164,30 @@ def tf1_object(path):
   return _attr_path(real_tf, ".".join(parts))
 
 
+def _provider(kind, r):
+  """The compat._probe provider a row's source needs, or None."""
+  if kind == "tf1":
+    return "contrib" if r.path.startswith("tf.contrib.") else None
+  if kind == "native":
+    spec = r.path if r.native is True else r.native
+    if spec.startswith(("tf.layers.", "tf.compat.v1.layers.")):
+      return "keras2_layers"
+    if spec.startswith(("tf.nn.rnn_cell.", "tf.compat.v1.nn.rnn_cell.")):
+      return "keras2_cells"
+  if kind == "library" and r.library.split(".")[0].split(":")[0] == "tf_slim":
+    return "tf_slim"
+  return None
+
+
 def _sources(r):
-  """[(kind, loader)] in the order the decision prefers."""
+  """[(kind, loader)] in the order the decision prefers.
+
+  The decision (compat._probe) is read here and nowhere else in the table:
+  a source whose provider it found unavailable is dropped (its loader would
+  fail the same way), and LEGACY_PIPELINE_BACKEND=inhouse puts the in-house
+  port first.
+  """
+  decision = _probe.decision()
   out = []
   if TF1:
     out.append(("tf1", lambda: tf1_object(r.path)))
@@ -175,11 +197,26 @@ def _sources(r):
     out.append(("library", lambda: _load(r.library, r.name)))
   if r.inhouse:
     inhouse = ("inhouse", lambda: _load(r.inhouse, r.name))
-    if _probe.decision().requested == "inhouse":
+    if decision.requested == "inhouse":
       out.insert(0, inhouse)
     else:
       out.append(inhouse)
-  return out
+  return [(kind, _unavailable(kind, r, decision) or loader)
+          for kind, loader in out]
+
+
+def _unavailable(kind, r, decision):
+  """A loader that raises when `kind`'s provider is missing, else None."""
+  name = _provider(kind, r)
+  if name is None:
+    return None
+  found, why = decision.providers[name]
+  if found:
+    return None
+
+  def fail():
+    raise ImportError("needs %s (%s)" % (name, why))
+  return fail
 
 
 _CACHE = {}

@@ -170,3 +170,19 @@ def test_readme_coverage_table_is_the_generated_one():
   assert committed == _coverage.markdown(env), (
       "README's coverage table for %s is stale: run bash "
       "scripts/coverage_tables.sh" % env)
+
+
+def test_sources_follow_the_probes_providers():
+  from compat import _probe  # pylint: disable=g-import-not-at-top
+  decision = _probe.decision()
+  assert set(decision.providers) == set(_probe.PROVIDERS)
+  for path, provider in (("tf.layers.conv2d", "keras2_layers"),
+                         ("tf.nn.rnn_cell.LSTMCell", "keras2_cells"),
+                         ("tf.contrib.slim.conv2d", "tf_slim")):
+    loaders = dict(_routes._sources(_routes.row(path)))  # pylint: disable=protected-access
+    kind = "library" if provider == "tf_slim" else "native"
+    if decision.providers[provider][0]:
+      assert loaders[kind]() is not None
+    else:
+      with pytest.raises(ImportError, match="needs " + provider):
+        loaders[kind]()
