@@ -220,6 +220,18 @@ def _unavailable(kind, r, decision):
 
 
 _CACHE = {}
+_ARG_SCOPED = {}
+
+
+def _arg_scoped(func):
+  """`func` registered with tf-slim's ``add_arg_scope`` (once per object),
+  when tf-slim -- whose ``arg_scope`` the table serves -- is installed."""
+  if not _probe.decision().providers["tf_slim"][0]:
+    return func
+  if id(func) not in _ARG_SCOPED:
+    from tf_slim.ops import arg_scope  # pylint: disable=g-import-not-at-top
+    _ARG_SCOPED[id(func)] = (func, arg_scope.add_arg_scope(func))
+  return _ARG_SCOPED[id(func)][1]
 
 
 def _first_error_line(e):
@@ -238,6 +250,8 @@ def _resolve_row(r):
       # ImportError, AttributeError, and Keras 3's errors for removed names.
       failures.append("%s: %s" % (kind, _first_error_line(e)))
       continue
+    if r.arg_scoped and kind != "tf1":
+      found = (kind, _arg_scoped(found[1]))
     _CACHE[r.path] = found
     return found
   if r.absent:

@@ -107,20 +107,37 @@ def test_batch_norm_errors(impl):
         bn(x, renorm=True)
 
 
-def test_batch_norm_zero_debias(h):
-  pytest.importorskip("tf_slim" if not TF1 else "tensorflow")
-  bn = R("tf.contrib.layers.batch_norm")
+def _zero_debias_graph(bn, kwargs):
   out = bn(tf.constant(fx.BN_X4), zero_debias_moving_mean=True, decay=0.5,
-           scope="zd")
-  names = sorted(v.op.name for v in tf1.global_variables())
-  assert "zd/moving_mean" in names and any("biased" in n for n in names)
+           scope="zd", **kwargs)
+  names = sorted((v.op.name, v.get_shape().as_list())
+                 for v in tf1.global_variables())
+  return out, names
+
+
+@pytest.mark.parametrize("impl", BN_IMPLS)
+@pytest.mark.parametrize("kwargs", [{}, {"updates_collections": None},
+                                    {"fused": False}],
+                         ids=["fused", "in_place", "moments"])
+def test_batch_norm_zero_debias(h, impl, kwargs):
+  out, names = _zero_debias_graph(_batch_norm(impl), kwargs)
+  assert ("zd/moving_mean", [fx.BN_X4.shape[-1]]) in names
+  assert any("biased" in n for n, _ in names)
   h.init_variables()
-  h.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
+  if "updates_collections" in kwargs:
+    h.run(out)  # updated in place
+  else:
+    h.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS))
   mean = [v for v in tf1.global_variables() if v.op.name == "zd/moving_mean"]
   # A zero-debiased average equals the batch mean after one update.
   np.testing.assert_allclose(h.run(mean[0]), fx.BN_X4.mean(axis=(0, 1, 2)),
                              rtol=1e-5, atol=1e-5)
   assert h.run(out).shape == fx.BN_X4.shape
+  if TF1 and impl == "inhouse":  # the same variables as contrib's
+    with tf.Graph().as_default():
+      _, contrib_names = _zero_debias_graph(
+          tf.contrib.layers.batch_norm, kwargs)  # pylint: disable=no-member
+    assert names == contrib_names
 
 
 def _compare_flat(prefix, fetched):

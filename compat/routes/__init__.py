@@ -18,6 +18,10 @@ tries them in order, lazily, the first time the name is used:
 * ``absent``: not provided, with the reason and what to use instead;
   ``deferred`` names the issue that will provide it.
 
+``arg_scoped=True`` marks a function TF 1.15 decorated with
+``add_arg_scope``: where ``arg_scope`` is tf-slim's, the in-house port is
+registered with tf-slim's ``add_arg_scope`` so ``slim.arg_scope`` reaches it.
+
 This module is data only: importing it imports no TensorFlow.
 """
 from __future__ import absolute_import, division, print_function
@@ -35,10 +39,11 @@ FEATURE_COLUMNS = (
 class R(object):
   """One TF 1.x name and how it is provided (see the module docstring)."""
 
-  __slots__ = ("path", "native", "library", "inhouse", "absent", "deferred")
+  __slots__ = ("path", "native", "library", "inhouse", "absent", "deferred",
+               "arg_scoped")
 
   def __init__(self, path, native=None, library=None, inhouse=None,
-               absent=None, deferred=None):
+               absent=None, deferred=None, arg_scoped=False):
     if absent is None and not (native or library or inhouse):
       raise ValueError("route %s: give a source or an absent reason" % path)
     self.path = path
@@ -47,6 +52,7 @@ class R(object):
     self.inhouse = inhouse
     self.absent = absent
     self.deferred = deferred
+    self.arg_scoped = arg_scoped
 
   @property
   def module(self):
@@ -58,7 +64,7 @@ class R(object):
 
   def __repr__(self):
     fields = ["%s=%r" % (k, getattr(self, k)) for k in self.__slots__[1:]
-              if getattr(self, k) is not None]
+              if getattr(self, k) not in (None, False)]
     return "R(%r, %s)" % (self.path, ", ".join(fields))
 
 

@@ -10,7 +10,7 @@ ROUTES = [M("tf.contrib.layers", rows=[
     R("tf.contrib.layers.apply_regularization", library="tf_slim.layers"),
     R("tf.contrib.layers.avg_pool2d", library="tf_slim.layers"),
     R("tf.contrib.layers.avg_pool3d", library="tf_slim.layers"),
-    R("tf.contrib.layers.batch_norm", inhouse="legacy_pipeline.contrib.layers"),
+    R("tf.contrib.layers.batch_norm", inhouse="legacy_pipeline.contrib.layers", arg_scoped=True),
     R("tf.contrib.layers.bias_add", library="tf_slim.layers"),
     R("tf.contrib.layers.bow_encoder", inhouse="legacy_pipeline.contrib.layers"),
     R("tf.contrib.layers.bucketized_column", absent=FEATURE_COLUMNS),

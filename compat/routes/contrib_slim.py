@@ -26,7 +26,7 @@ ROUTES = [M("tf.contrib.slim", rows=[
     R("tf.contrib.slim.assign_from_values_fn", library="tf_slim"),
     R("tf.contrib.slim.avg_pool2d", library="tf_slim"),
     R("tf.contrib.slim.avg_pool3d", library="tf_slim"),
-    R("tf.contrib.slim.batch_norm", inhouse="legacy_pipeline.contrib.layers"),
+    R("tf.contrib.slim.batch_norm", inhouse="legacy_pipeline.contrib.layers", arg_scoped=True),
     R("tf.contrib.slim.bias_add", library="tf_slim"),
     R("tf.contrib.slim.binary_svm_target", absent=FEATURE_COLUMNS),
     R("tf.contrib.slim.bow_encoder", inhouse="legacy_pipeline.contrib.layers"),

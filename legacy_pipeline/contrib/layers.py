@@ -2,8 +2,9 @@
 
 ``batch_norm`` (every branch of TF 1.15's: the core-layer one, which tf-slim
 builds from Keras 2's ``legacy_tf_layers`` and so fails on TF >= 2.15, the
-fused one and the moments one; only ``zero_debias_moving_mean=True`` is
-handed to tf-slim, whose code there is TF 1.15's),
+fused one and the moments one, ``zero_debias_moving_mean`` through TF's own
+``assign_moving_average`` as in TF 1.15; compat registers it with tf-slim's
+``add_arg_scope`` so that ``slim.arg_scope`` reaches it),
 ``embed_sequence`` and ``bow_encoder`` (contrib's ``encoders``),
 ``embedding_lookup_unique`` and
 ``embedding_lookup_sparse_with_distributed_aggregation`` (contrib's
@@ -17,6 +18,7 @@ from __future__ import absolute_import, division, print_function
 import numpy as np
 
 from legacy_pipeline._tf import tf, tf1
+from tensorflow.python.training import moving_averages  # pylint: disable=g-direct-tensorflow-import
 
 __all__ = ["batch_norm", "bow_encoder", "embed_sequence",
            "embedding_lookup_unique",
@@ -287,8 +289,16 @@ def _add_to_collections(variable, collections):
       tf1.add_to_collection(key, variable)
 
 
-def _assign_moving_average(variable, value, decay):
-  """variable -= (variable - value) * (1 - decay), op ``AssignMovingAvg``."""
+def _assign_moving_average(variable, value, decay, zero_debias=False):
+  """variable -= (variable - value) * (1 - decay), op ``AssignMovingAvg``.
+
+  With `zero_debias` (contrib's ``zero_debias_moving_mean`` for the moving
+  mean) TF's own ``assign_moving_average``, the function TF 1.15 called,
+  builds the debiased update with its ``biased``/``local_step`` variables.
+  """
+  if zero_debias:
+    return moving_averages.assign_moving_average(variable, value, decay,
+                                                 zero_debias=True)
   with tf1.name_scope(None, "AssignMovingAvg", [variable, value, decay]) \
       as scope:
     with tf1.get_default_graph().colocate_with(variable):
@@ -346,7 +356,7 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
                       param_initializers, param_regularizers,
                       updates_collections, is_training, reuse,
                       variables_collections, outputs_collections, trainable,
-                      data_format, scope):
+                      data_format, scope, zero_debias=False):
   """contrib's fused branch: rank 2 or 4, update ops built here."""
   if data_format not in (_NCHW, _NHWC):
     raise ValueError("data_format has to be either NCHW or NHWC.")
@@ -392,7 +402,8 @@ def _fused_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
     known = _static_bool(is_training)
     if known is None or known:
       def updates():
-        return (_assign_moving_average(moving_mean, mean, decay),
+        return (_assign_moving_average(moving_mean, mean, decay,
+                                       zero_debias),
                 _assign_moving_average(moving_variance, variance, decay))
 
       if updates_collections is None:
@@ -516,7 +527,7 @@ def _core_batch_norm(inputs, axis, decay, center, scale, epsilon,
 def _moments_batch_norm(inputs, decay, center, scale, epsilon,
                         param_initializers, updates_collections, is_training,
                         variables_collections, trainable, batch_weights,
-                        data_format, renorm):
+                        data_format, renorm, zero_debias=False):
   """contrib's own branch: (weighted) moments, no regularizers."""
   if renorm:
     raise ValueError("renorm is not supported with batch_weights, "
@@ -558,7 +569,8 @@ def _moments_batch_norm(inputs, decay, center, scale, epsilon,
     batch = (mean, variance)
 
     def updates():
-      return (_assign_moving_average(params.moving_mean, batch[0], decay),
+      return (_assign_moving_average(params.moving_mean, batch[0], decay,
+                                     zero_debias),
               _assign_moving_average(params.moving_variance, batch[1],
                                      decay))
 
@@ -585,17 +597,6 @@ def _moments_batch_norm(inputs, decay, center, scale, epsilon,
                                       epsilon)
   outputs.set_shape(shape)
   return outputs
-
-
-def _slim_batch_norm():
-  """tf-slim's batch_norm (its zero-debias code is TF 1.15's)."""
-  try:
-    from tf_slim.layers import layers as slim_layers  # pylint: disable=g-import-not-at-top
-  except ImportError:
-    raise NotImplementedError(
-        "batch_norm: zero_debias_moving_mean=True is served by tf-slim; "
-        "pip install tf-slim")
-  return slim_layers.batch_norm
 
 
 def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
@@ -647,7 +648,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
     batch_weights: float `Tensor` [batch], frequency weights, or None.
     fused: None or True: the fused kernel where possible; False: not.
     data_format: ``"NHWC"`` or ``"NCHW"``.
-    zero_debias_moving_mean: debias the moving mean (served by tf-slim).
+    zero_debias_moving_mean: debias the moving mean.
     scope: variable scope (default ``BatchNorm``).
     renorm, renorm_clipping, renorm_decay, adjustment: not supported with
       the ``tf.layers`` branch (renorm False and adjustment None only).
@@ -659,23 +660,10 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
     ValueError: unknown `data_format`, unknown rank or channels, renorm
       outside the ``tf.layers`` branch.
     NotImplementedError: `renorm` or `adjustment` on the ``tf.layers``
-      branch; `zero_debias_moving_mean` without tf-slim installed.
+      branch.
 
-  Compatibility: graph mode; TF 1.15 and TF 2.x (tf-slim only for
-  `zero_debias_moving_mean=True`).
+  Compatibility: graph mode; TF 1.15 and TF 2.x.
   """
-  if zero_debias_moving_mean:
-    return _slim_batch_norm()(
-        inputs, decay=decay, center=center, scale=scale, epsilon=epsilon,
-        activation_fn=activation_fn, param_initializers=param_initializers,
-        param_regularizers=param_regularizers,
-        updates_collections=updates_collections, is_training=is_training,
-        reuse=reuse, variables_collections=variables_collections,
-        outputs_collections=outputs_collections, trainable=trainable,
-        batch_weights=batch_weights, fused=fused, data_format=data_format,
-        zero_debias_moving_mean=zero_debias_moving_mean, scope=scope,
-        renorm=renorm, renorm_clipping=renorm_clipping,
-        renorm_decay=renorm_decay, adjustment=adjustment)
   if fused is None:
     fused = True
   inputs = tf1.convert_to_tensor(inputs)
@@ -683,17 +671,19 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
   fusable = (batch_weights is None and not renorm and rank in (2, 4) and
              adjustment is None)
   default_updates = updates_collections is tf1.GraphKeys.UPDATE_OPS
-  if fused and fusable and (rank == 2 or not default_updates):
+  if fused and fusable and (zero_debias_moving_mean or rank == 2 or
+                            not default_updates):
     return _fused_batch_norm(
         inputs, decay, center, scale, epsilon, activation_fn,
         param_initializers, param_regularizers, updates_collections,
         is_training, reuse, variables_collections, outputs_collections,
-        trainable, data_format, scope)
+        trainable, data_format, scope, zero_debias_moving_mean)
   if data_format not in (_NCHW, _NHWC):
     raise ValueError("data_format has to be either NCHW or NHWC.")
   with tf1.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
     inputs = tf1.convert_to_tensor(inputs)
-    if batch_weights is None and default_updates:
+    if batch_weights is None and default_updates and \
+        not zero_debias_moving_mean:
       if renorm or adjustment is not None:
         raise NotImplementedError(
             "batch_norm: renorm=%r, adjustment=%r: batch renormalization and "
@@ -709,23 +699,8 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
       outputs = _moments_batch_norm(
           inputs, decay, center, scale, epsilon, param_initializers,
           updates_collections, is_training, variables_collections, trainable,
-          batch_weights, data_format, renorm)
+          batch_weights, data_format, renorm, zero_debias_moving_mean)
     if activation_fn is not None:
       outputs = activation_fn(outputs)
     return _collect_output(outputs_collections, sc.name, outputs)
 
-
-def _arg_scoped(func):
-  """`func` registered with tf-slim's arg_scope when tf-slim is installed.
-
-  TF 1.15 decorated batch_norm with ``add_arg_scope``; ``arg_scope`` is
-  routed to tf-slim's, whose registry must know the function.
-  """
-  try:
-    from tf_slim.ops import arg_scope as slim_arg_scope  # pylint: disable=g-import-not-at-top
-  except ImportError:
-    return func
-  return slim_arg_scope.add_arg_scope(func)
-
-
-batch_norm = _arg_scoped(batch_norm)
