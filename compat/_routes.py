@@ -182,10 +182,11 @@ def _provider(kind, r):
 def _sources(r):
   """[(kind, loader)] in the order the decision prefers.
 
-  The decision (compat._probe) is read here and nowhere else in the table:
-  a source whose provider it found unavailable is dropped (its loader would
-  fail the same way), and LEGACY_PIPELINE_BACKEND=inhouse puts the in-house
-  port first.
+  This is where the decision (compat._probe) picks a row's source: a source
+  whose provider it found unavailable fails at once, saying so (its loader
+  would fail the same way), and LEGACY_PIPELINE_BACKEND=inhouse puts the
+  in-house port first.  (Elsewhere the decision only words error hints and
+  gates the tf-slim arg_scope registration.)
   """
   decision = _probe.decision()
   out = []

@@ -70,7 +70,28 @@ def _lazy_sparse_apply(opt, grad, var, indices, beta1_power, beta2_power,
   return tf.group(*updates)
 
 
-class AdaMaxOptimizer(tf1.train.AdamOptimizer):
+class _DenseKernel(object):
+  """Dense updates through one of TF's fused training kernels.
+
+  The kernels (``_KERNELS``: the ref-variable op and the resource one, Adam's
+  by default) take ``var``, the ``m`` and ``v`` slots and the subclass's
+  ``_kernel_args(grad, like)``.
+  """
+
+  _KERNELS = ("ApplyAdam", "ResourceApplyAdam")
+
+  def _apply_dense(self, grad, var):
+    return getattr(tf.raw_ops, self._KERNELS[0])(
+        var=var, m=self.get_slot(var, "m"), v=self.get_slot(var, "v"),
+        **self._kernel_args(grad, var)).op
+
+  def _resource_apply_dense(self, grad, var):
+    return getattr(tf.raw_ops, self._KERNELS[1])(
+        var=var.handle, m=self.get_slot(var, "m").handle,
+        v=self.get_slot(var, "v").handle, **self._kernel_args(grad, grad))
+
+
+class AdaMaxOptimizer(_DenseKernel, tf1.train.AdamOptimizer):
   """AdaMax (Kingma & Ba, section 7): Adam with the infinity norm.
 
   ``m_t = beta1 * m + (1 - beta1) * g``, ``v_t = max(beta2 * v, |g|)``,
@@ -78,6 +99,8 @@ class AdaMaxOptimizer(tf1.train.AdamOptimizer):
   gradient updates only its rows of ``m`` and ``v``.  Slots ``m`` and
   ``v``; non-slot variable ``beta1_power``.
   """
+
+  _KERNELS = ("ApplyAdaMax", "ResourceApplyAdaMax")
 
   def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999,
                epsilon=1e-8, use_locking=False, name="AdaMax"):
@@ -116,16 +139,6 @@ class AdaMaxOptimizer(tf1.train.AdamOptimizer):
         beta2=util.cast_like(self._beta2_t, like),
         epsilon=util.cast_like(self._epsilon_t, like),
         grad=grad, use_locking=self._use_locking)
-
-  def _apply_dense(self, grad, var):
-    return tf.raw_ops.ApplyAdaMax(
-        var=var, m=self.get_slot(var, "m"), v=self.get_slot(var, "v"),
-        **self._kernel_args(grad, var)).op
-
-  def _resource_apply_dense(self, grad, var):
-    return tf.raw_ops.ResourceApplyAdaMax(
-        var=var.handle, m=self.get_slot(var, "m").handle,
-        v=self.get_slot(var, "v").handle, **self._kernel_args(grad, grad))
 
   def _apply_sparse_shared(self, grad, var, indices, scatter_add,
                            scatter_update):
@@ -206,7 +219,7 @@ class LazyAdamOptimizer(tf1.train.AdamOptimizer):
                               beta2_power, resource=True)
 
 
-class NadamOptimizer(tf1.train.AdamOptimizer):
+class NadamOptimizer(_DenseKernel, tf1.train.AdamOptimizer):
   """Adam with Nesterov momentum (Dozat, "Incorporating Nesterov Momentum
   into Adam").
 
@@ -240,16 +253,6 @@ class NadamOptimizer(tf1.train.AdamOptimizer):
         epsilon=util.cast_like(self._epsilon_t, like),
         grad=grad, use_locking=self._use_locking, use_nesterov=True)
 
-  def _apply_dense(self, grad, var):
-    return tf.raw_ops.ApplyAdam(
-        var=var, m=self.get_slot(var, "m"), v=self.get_slot(var, "v"),
-        **self._kernel_args(grad, var)).op
-
-  def _resource_apply_dense(self, grad, var):
-    return tf.raw_ops.ResourceApplyAdam(
-        var=var.handle, m=self.get_slot(var, "m").handle,
-        v=self.get_slot(var, "v").handle, **self._kernel_args(grad, grad))
-
   def _apply_sparse_shared(self, grad, var, indices, scatter_add):
     beta1_power, beta2_power = self._get_beta_accumulators()
     beta1_power = util.cast_like(beta1_power, var)
@@ -277,7 +280,7 @@ class NadamOptimizer(tf1.train.AdamOptimizer):
     return tf.group(var_update, m_bar, v_t)
 
 
-class AdamGSOptimizer(tf1.train.Optimizer):
+class AdamGSOptimizer(_DenseKernel, tf1.train.Optimizer):
   """Adam whose powers of beta come from a global step.
 
   ``beta1 ** t`` and ``beta2 ** t`` are computed from ``global_step + 1``
@@ -343,16 +346,6 @@ class AdamGSOptimizer(tf1.train.Optimizer):
         beta2=util.cast_like(self._beta2_t, like),
         epsilon=util.cast_like(self._epsilon_t, like),
         grad=grad, use_locking=self._use_locking)
-
-  def _apply_dense(self, grad, var):
-    return tf.raw_ops.ApplyAdam(
-        var=var, m=self.get_slot(var, "m"), v=self.get_slot(var, "v"),
-        **self._kernel_args(grad, var)).op
-
-  def _resource_apply_dense(self, grad, var):
-    return tf.raw_ops.ResourceApplyAdam(
-        var=var.handle, m=self.get_slot(var, "m").handle,
-        v=self.get_slot(var, "v").handle, **self._kernel_args(grad, grad))
 
   def _apply_sparse_shared(self, grad, var, indices, scatter_add):
     beta1_power, beta2_power = self._get_beta_accumulators()
