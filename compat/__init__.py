@@ -12,23 +12,26 @@ LEGACY_PIPELINE_BACKEND).
 ``from compat import tf`` (or ``compat.v1_namespace()``) gives a TF 1.x-style
 namespace; on TF 2.x building it calls
 ``tf.compat.v1.disable_v2_behavior()``, switching the process to graph mode.
-Importing this package alone changes no global TensorFlow state.
+Importing this package alone imports no TensorFlow and changes no global
+state: the attributes above are computed on first use (PEP 562), so ``python
+-m compat`` can set TensorFlow's environment (``TF_USE_LEGACY_KERAS``, log
+level) before TensorFlow is imported.
 """
 from __future__ import absolute_import, division, print_function
 
-from compat import _probe
-from compat import _routes
+# compat.<name> -> the field of compat._probe.decision() it reads.
+_DECIDED = {"BACKEND": "saver", "CELLS": "cells", "LAYERS": "layers",
+            "SLIM": "slim"}
 
-DECISION = _probe.decision()
-BACKEND = DECISION.saver
-CELLS = DECISION.cells
-LAYERS = DECISION.layers
-SLIM = DECISION.slim
+
+def _decision():
+  from compat import _probe  # pylint: disable=g-import-not-at-top
+  return _probe.decision()
 
 
 def describe():
   """One line: TF version, saver backend, cells backend and why."""
-  d = DECISION
+  d = _decision()
   return ("TF %s: state saver=%s, rnn cells=%s, layers/keras=%s, "
           "other contrib=%s (requested %s; %s)" % (
               d.tf_version, d.saver, d.cells, d.layers, d.slim, d.requested,
@@ -39,6 +42,7 @@ class _RNNCells(object):
   """Namespace like tf.compat.v1.nn.rnn_cell, from the chosen backend."""
 
   def __getattr__(self, name):
+    from compat import _routes  # pylint: disable=g-import-not-at-top
     if _routes.row("tf.nn.rnn_cell." + name) is None:
       raise AttributeError("compat.rnn_cell has no %r" % name)
     return _routes.resolve("tf.nn.rnn_cell." + name)
@@ -68,6 +72,10 @@ def __getattr__(name):
   # plain `import compat` keeps eager mode untouched.
   if name == "tf":
     return v1_namespace()
+  if name == "DECISION":
+    return _decision()
+  if name in _DECIDED:
+    return getattr(_decision(), _DECIDED[name])
   raise AttributeError("module 'compat' has no attribute %r" % name)
 
 

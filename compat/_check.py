@@ -23,6 +23,7 @@ from __future__ import absolute_import, division, print_function
 import ast
 import collections
 import importlib
+import json
 import os
 import types
 
@@ -32,17 +33,61 @@ from compat._runner import INTERNAL
 from compat._runner import tf_subpath
 
 
+SUFFIXES = (".py", ".ipynb")
+
+
 def _files(paths):
   for path in paths:
     if os.path.isdir(path):
       for dirpath, dirnames, filenames in os.walk(path):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and d != "__pycache__")
+                             and d not in ("__pycache__",
+                                           ".ipynb_checkpoints"))
         for f in sorted(filenames):
-          if f.endswith(".py"):
+          if f.endswith(SUFFIXES):
             yield os.path.join(dirpath, f)
     else:
       yield path
+
+
+def _notebook_source(path):
+  """(Python source of a notebook's code cells, line -> (cell, line)).
+
+  Code cells are numbered from 1 in notebook order.  IPython's line magics
+  and shell escapes (``%time``, ``!pip``) become blank lines, keeping the
+  numbering; a cell that starts with a cell magic (``%%bash``) is not Python
+  and is left out.
+
+  Raises:
+    ValueError: the file is not a notebook's JSON.
+  """
+  with open(path, "rb") as f:
+    try:
+      notebook = json.loads(f.read().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+      raise ValueError("not a notebook (%s)" % e)
+  if not isinstance(notebook, dict):
+    raise ValueError("not a notebook (no JSON object)")
+  cells = notebook.get("cells")
+  if cells is None:  # nbformat 3 kept the cells under worksheets
+    cells = [c for w in notebook.get("worksheets") or []
+             for c in w.get("cells", [])]
+  lines, where = [], {}
+  number = 0
+  for cell in cells:
+    if cell.get("cell_type") != "code":
+      continue
+    number += 1
+    source = cell.get("source", cell.get("input", ""))
+    text = "".join(source) if isinstance(source, list) else source
+    if text.lstrip().startswith("%%"):
+      continue
+    for i, line in enumerate(text.split("\n"), 1):
+      if line.lstrip().startswith(("%", "!")):
+        line = ""
+      lines.append(line)
+      where[len(lines)] = (number, i)
+  return "\n".join(lines) + "\n", where
 
 
 def _tf_path(module):
@@ -116,21 +161,37 @@ class _Uses(ast.NodeVisitor):
     self.generic_visit(node)
 
 
+Place = collections.namedtuple("Place", "path key label")
+
+
+def _read(path):
+  """(source, function line -> (sort key, label)) of a .py file or notebook."""
+  if path.endswith(".ipynb"):
+    source, where = _notebook_source(path)
+    return source, lambda line: (where.get(line, (0, line)), "cell %d:%d" %
+                                 where.get(line, (0, line)))
+  with open(path, "rb") as f:
+    return f.read(), lambda line: ((line,), "%d" % line)
+
+
 def scan(paths):
-  """Uses of TensorFlow names under `paths`.
+  """Uses of TensorFlow names under `paths` (.py files and notebooks).
 
   Returns:
-    (OrderedDict name -> list of "file:line", list of (file, error) for
-    files that do not parse).
+    (OrderedDict name -> list of Place, list of (file, error) for files that
+    do not parse).
   """
   uses = collections.OrderedDict()
   errors = []
   for path in _files(paths):
     try:
-      with open(path, "rb") as f:
-        tree = ast.parse(f.read(), path)
+      source, locate = _read(path)
+      tree = ast.parse(source, path)
     except (SyntaxError, ValueError) as e:
       errors.append((path, "does not parse as Python 3 (%s)" % e))
+      continue
+    except (IOError, OSError) as e:
+      errors.append((path, "cannot be read (%s)" % e))
       continue
     visitor = _Uses()
     # Imports and aliases first, wherever they are, so that names bound late
@@ -147,7 +208,8 @@ def scan(paths):
     visitor.uses = []
     visitor.visit(tree)
     for name, line in imports + visitor.uses:
-      uses.setdefault(name, []).append("%s:%d" % (path, line))
+      key, label = locate(line)
+      uses.setdefault(name, []).append(Place(path, key, label))
   return uses, errors
 
 
@@ -210,43 +272,183 @@ def resolve(name, namespace, real_tf):  # pylint: disable=unused-argument
   return ".".join(done), None
 
 
-def report(paths, out):
-  """Writes the report for `paths` to `out`; returns the exit status.
+def format_places(places, limit=None):
+  """"a.py:3,12,98; nb.ipynb:cell 2:1" -- per file, lines in numeric order."""
+  by_file = collections.OrderedDict()
+  for place in sorted(set(places), key=lambda p: (p.path, p.key)):
+    by_file.setdefault(place.path, []).append(place.label)
+  parts = ["%s:%s" % (path, ",".join(labels)) for path, labels in
+           by_file.items()]
+  if limit is not None and len(parts) > limit:
+    parts = parts[:limit] + ["(+%d more files)" % (len(parts) - limit)]
+  return "; ".join(parts)
 
-  Returns:
-    0 when every name used is provided, 1 when one is missing or a file
-    does not parse, 2 when no Python file was found.
+
+def _group(name):
+  """The module a reported name is listed under."""
+  if _routes.module(name) is not None:
+    return name
+  return name.rpartition(".")[0] or name
+
+
+def _own_compat_notes(paths):
+  """Notes for checked folders that have their own compat.py/compat/."""
+  from compat import _cli  # pylint: disable=g-import-not-at-top
+  notes = []
+  for path in paths:
+    folder = path if os.path.isdir(path) else os.path.dirname(
+        os.path.abspath(path))
+    note = _cli.shadow_note(folder)
+    if note and note not in notes:
+      notes.append(note)
+  return notes
+
+
+def check(paths):
+  """The check of `paths` as a dict (the ``--json`` report).
+
+  Keys: ``files``, ``names`` (name -> {"ok", "places", "why"}), ``errors``
+  ([file, why] for files that do not parse), ``notes``, and ``summary``
+  (files, used, provided, missing, coverage_percent, unparsed).
   """
-  import compat  # pylint: disable=g-import-not-at-top
   from compat import _namespace  # pylint: disable=g-import-not-at-top
   import tensorflow as real_tf  # pylint: disable=g-import-not-at-top
   files = list(_files(paths))
-  if not files:
-    out.write("python -m compat check: no .py files in %s\n" %
-              " ".join(paths))
-    return 2
   uses, errors = scan(files)
-  namespace = _namespace.namespace()
-  results = collections.OrderedDict()
+  namespace = _namespace.namespace() if uses else None
+  names = collections.OrderedDict()
   for name in sorted(uses):
     shown, why = resolve(name, namespace, real_tf)
-    entry = results.setdefault(shown, {"why": why, "where": []})
-    entry["where"].extend(uses[name])
+    entry = names.setdefault(shown, {"ok": True, "places": [], "why": None})
+    entry["places"].extend(uses[name])
     if why and not entry["why"]:
       entry["why"] = why
-  missing = [n for n, r in results.items() if r["why"]]
-  out.write("legacy-pipeline TF 1.x check: %d file(s), %s\n" % (
-      len(files), compat.describe()))
-  for name, r in results.items():
-    where = sorted(set(r["where"]))
-    more = " (+%d more)" % (len(where) - 3) if len(where) > 3 else ""
-    out.write("%-8s %s  [%s%s]\n" % ("MISSING" if r["why"] else "ok", name,
-                                     ", ".join(where[:3]), more))
-    if r["why"]:
-      out.write("         %s\n" % r["why"])
-  for path, why in errors:
+      entry["ok"] = False
+  missing = sum(1 for e in names.values() if not e["ok"])
+  return {
+      "files": files,
+      "names": names,
+      "errors": errors,
+      "notes": _own_compat_notes(paths),
+      "summary": collections.OrderedDict([
+          ("files", len(files)), ("used", len(names)),
+          ("provided", len(names) - missing), ("missing", missing),
+          ("coverage_percent", round(100.0 * (len(names) - missing) /
+                                     len(names), 1) if names else None),
+          ("unparsed", len(errors))]),
+  }
+
+
+def _empty_reason(result, paths):
+  if not result["files"]:
+    return "no .py or .ipynb files in %s" % " ".join(paths)
+  if not result["names"] and not result["errors"]:
+    return ("no TensorFlow names used in %d file(s): nothing to check (the "
+            "checker follows `import tensorflow ...` and `from tensorflow "
+            "import ...`)" % len(result["files"]))
+  return None
+
+
+def _as_json(result, header, empty):
+  names = result["names"]
+  return json.dumps(collections.OrderedDict([
+      ("tensorflow", header),
+      ("summary", result["summary"]),
+      ("empty", empty),
+      ("missing", collections.OrderedDict(
+          (group, [{"name": n, "why": names[n]["why"],
+                    "places": _place_list(names[n]["places"])}
+                   for n in members])
+          for group, members in _missing_by_module(names).items())),
+      ("provided", [{"name": n, "places": _place_list(e["places"])}
+                    for n, e in names.items() if e["ok"]]),
+      ("errors", [{"file": f, "error": why} for f, why in result["errors"]]),
+      ("notes", result["notes"]),
+  ]), indent=1)
+
+
+def _place_list(places):
+  return ["%s:%s" % (p.path, p.label) for p in
+          sorted(set(places), key=lambda p: (p.path, p.key))]
+
+
+def _missing_by_module(names):
+  groups = collections.OrderedDict()
+  for name in sorted((n for n, e in names.items() if not e["ok"]),
+                     key=lambda n: (_group(n), n)):
+    groups.setdefault(_group(name), []).append(name)
+  return groups
+
+
+def report(paths, out, verbose=False, as_json=False, prog="tf1-check",
+           keras=""):
+  """Writes the report for `paths` to `out`; returns the exit status.
+
+  Summary first (files, names used, provided, missing, coverage), then the
+  missing names grouped by module with their places and what to do; the
+  provided names only with `verbose`.
+
+  Args:
+    paths: files (.py, .ipynb) and folders to scan.
+    out: a text stream.
+    verbose: also list the provided names.
+    as_json: write one JSON object instead.
+    prog: the command's name, for messages.
+    keras: what the Keras rule chose (compat._cli.keras_rule), for the header.
+
+  Returns:
+    0 when every name used is provided, 1 when one is missing or a file
+    does not parse, 2 when there is nothing to check (no files, or no
+    TensorFlow name used).
+  """
+  from compat import _cli  # pylint: disable=g-import-not-at-top
+  import tensorflow as real_tf  # pylint: disable=g-import-not-at-top
+  result = check(paths)
+  header = "TF %s: %s%s" % (real_tf.version.VERSION, _cli.describe_short(),
+                            "; " + keras if keras else "")
+  empty = _empty_reason(result, paths)
+  if as_json:
+    out.write(_as_json(result, header, empty) + "\n")
+    return _status(result, empty)
+  if empty:
+    out.write("%s: %s\n" % (prog, empty))
+    return 2
+  s = result["summary"]
+  out.write("legacy-pipeline TF 1.x check: %d file(s), %d name(s) used: %d "
+            "provided, %d missing (%.1f%% provided)%s\n" % (
+                s["files"], s["used"], s["provided"], s["missing"],
+                s["coverage_percent"] or 0.0,
+                "; %d file(s) not parsed" % s["unparsed"] if s["unparsed"]
+                else ""))
+  out.write("on %s\n" % header)
+  for note in result["notes"]:
+    out.write("note: %s\n" % note)
+  names = result["names"]
+  groups = _missing_by_module(names)
+  if groups:
+    out.write("\nMissing, by module:\n")
+  for group, members in groups.items():
+    out.write("%s (%d)\n" % (group, len(members)))
+    for name in members:
+      out.write("  MISSING %s  [%s]\n" % (name, format_places(
+          names[name]["places"])))
+      out.write("          %s\n" % names[name]["why"])
+  for path, why in result["errors"]:
     out.write("ERROR    %s %s\n" % (path, why))
-  out.write("%d name(s) used: %d provided, %d missing%s\n" % (
-      len(results), len(results) - len(missing), len(missing),
-      "; %d file(s) not parsed" % len(errors) if errors else ""))
-  return 1 if missing or errors else 0
+  if verbose:
+    out.write("\nProvided:\n")
+    for name, entry in names.items():
+      if entry["ok"]:
+        out.write("  ok      %s  [%s]\n" % (name, format_places(
+            entry["places"])))
+  elif s["provided"]:
+    out.write("(%d provided name(s) not listed: --verbose lists them)\n" %
+              s["provided"])
+  return _status(result, empty)
+
+
+def _status(result, empty):
+  if empty:
+    return 2
+  s = result["summary"]
+  return 1 if s["missing"] or s["unparsed"] else 0

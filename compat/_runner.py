@@ -23,11 +23,25 @@ The program runs as ``__main__`` with ``sys.argv`` = [SCRIPT, ARGS...] and
 direct run; its exit code is kept, and an uncaught exception prints a
 traceback without the runner's frames and exits with status 1.  On TF 1.x
 the program simply runs (the real ``tensorflow`` already is TF 1.x).
+
+The program's own ``compat``: old projects often have a top-level
+``compat.py`` (a py2/py3 helper).  When the program's path finds a ``compat``
+other than this package, the runner takes its own modules out of
+``sys.modules`` before the program starts (after loading everything it will
+need), so the program's ``import compat`` gets its own module, as in a direct
+run; the runner's own code keeps reaching its modules through the import hook.
+When no such module exists, ``from compat import tf`` in the program gets
+this package, as before.
 """
 from __future__ import absolute_import, division, print_function
 
 import builtins
+import collections
+import importlib
+import importlib.machinery
+import logging
 import os
+import pkgutil
 import runpy
 import sys
 import types
@@ -41,6 +55,8 @@ _LIBRARIES = frozenset(["tf_keras", "keras", "tf_slim", "tensorboard",
                         "legacy_pipeline", "compat", "absl", "google",
                         "numpy", "h5py", "ml_dtypes", "tree", "optree"])
 _HERE = os.path.abspath(__file__).rsplit(".", 1)[0]
+# This package's folder: a `compat` found anywhere else is somebody else's.
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 _RUNPY = os.path.abspath(runpy.__file__).rsplit(".", 1)[0]
 
 
@@ -72,9 +88,19 @@ def _import_error(name, path, cause):
   return err
 
 
-def _is_library(importer):
-  top = importer.partition(".")[0]
+def _is_library(importer_globals):
+  name = importer_globals.get("__name__") or ""
+  top = name.partition(".")[0]
+  if top == "compat":
+    # The program's own compat module is user code; this package is not.
+    return is_own_module(importer_globals)
   return top in _LIBRARIES or top.startswith("tensorflow")
+
+
+def is_own_module(module_globals):
+  """True when `module_globals` belong to a module of this package."""
+  path = module_globals.get("__file__") or ""
+  return os.path.abspath(path).startswith(PACKAGE_DIR + os.sep)
 
 
 class _Redirect(object):
@@ -83,6 +109,24 @@ class _Redirect(object):
   def __init__(self, original, namespace_fn):
     self._original = original
     self._namespace_fn = namespace_fn
+    # This package's modules by name, once they are out of sys.modules
+    # (the program has a compat of its own); empty otherwise.
+    self.own_modules = {}
+
+  def _own_import(self, name, fromlist):
+    """``import compat...`` made by this package's own code, from
+    `own_modules` (sys.modules' `compat` is the program's)."""
+    if name not in self.own_modules:
+      raise ImportError("legacy-pipeline: %s was not loaded before the "
+                        "program's own compat module took the name" % name)
+    module = self.own_modules[name]
+    if not fromlist:
+      return self.own_modules[name.partition(".")[0]]
+    for item in fromlist:
+      sub = self.own_modules.get(name + "." + item)
+      if sub is not None and not hasattr(module, item):
+        setattr(module, item, sub)
+    return module
 
   def resolve(self, name):
     """The namespace's object for the dotted TF import `name`, or None.
@@ -135,9 +179,12 @@ class _Redirect(object):
     return holder
 
   def __call__(self, name, globals=None, locals=None, fromlist=(), level=0):  # pylint: disable=redefined-builtin
-    if level == 0 and (name == "tensorflow" or name.startswith(
+    if self.own_modules and level == 0 and globals is not None and \
+        name.partition(".")[0] == "compat" and is_own_module(globals):
+      return self._own_import(name, fromlist)
+    if self._namespace_fn is not None and level == 0 and (name == "tensorflow" or name.startswith(
         "tensorflow.")) and globals is not None and \
-        not _is_library(globals.get("__name__") or ""):
+        not _is_library(globals):
       if fromlist:
         found = self.resolve_from(name, fromlist)
         if found is not None:
@@ -154,15 +201,19 @@ class _Redirect(object):
     return self.resolve(name) is not None
 
 
-def install(namespace_fn=None):
+def install(namespace_fn=None, redirect=True):
   """Installs the import redirection (once); returns the hook.
 
   Args:
     namespace_fn: callable returning the TF 1.x namespace (compat's if None).
+    redirect: False installs the hook for this package's own imports only
+      (TF 1.x, where the program's TensorFlow imports need no redirection).
   """
   if isinstance(builtins.__import__, _Redirect):
     return builtins.__import__
-  if namespace_fn is None:
+  if not redirect:
+    namespace_fn = None
+  elif namespace_fn is None:
     from compat import _namespace  # pylint: disable=g-import-not-at-top
     namespace_fn = _namespace.namespace
   hook = _Redirect(builtins.__import__, namespace_fn)
@@ -199,32 +250,97 @@ def _user_traceback(tb):
   return out
 
 
-def run(target, args, as_module=False):
+Prepared = collections.namedtuple("Prepared", "path_entry own_compat note")
+
+
+def _foreign_compat():
+  """Where the program's path finds a `compat` that is not this package, or
+  None."""
+  spec = importlib.machinery.PathFinder.find_spec("compat", sys.path)
+  if spec is None:
+    return None
+  where = spec.origin if spec.has_location else None
+  if where is None:  # a namespace package: only if nothing else is found
+    locations = list(spec.submodule_search_locations or [])
+    where = locations[0] if locations else None
+  if where is None or os.path.abspath(where).startswith(PACKAGE_DIR + os.sep) \
+      or os.path.abspath(where) == PACKAGE_DIR:
+    return None
+  return where
+
+
+def _step_aside(hook):
+  """Loads every module of this package, then takes them out of sys.modules
+  (the import hook serves them to this package's own code from then on)."""
+  import compat  # pylint: disable=g-import-not-at-top
+  for info in pkgutil.walk_packages(compat.__path__, "compat."):
+    if not info.name.endswith("__main__"):
+      importlib.import_module(info.name)
+  _routes._index()  # pylint: disable=protected-access
+  own = {}
+  for name in list(sys.modules):
+    if name == "compat" or name.startswith("compat."):
+      module = sys.modules[name]
+      if module is not None and is_own_module(vars(module)):
+        own[name] = sys.modules.pop(name)
+  if hook is not None:
+    hook.own_modules.update(own)
+  return own
+
+
+def prepare(target, as_module):
+  """Sets up the process for `target` before it runs; returns Prepared.
+
+  Puts the program's folder first on sys.path (``-m``: the current folder),
+  installs the import hook on TF 2.x and builds the TF 1.x namespace (with
+  the deprecation lines of its own ``disable_v2_behavior`` call hidden: the
+  program did not make it), and steps this package aside when the program
+  has a ``compat`` module of its own.
+  """
+  entry = os.getcwd() if as_module else os.path.dirname(
+      os.path.abspath(target))
+  sys.path.insert(0, entry)
+  hook = None
+  if not real_tf.version.VERSION.startswith("1."):
+    hook = install()
+    logger = logging.getLogger("tensorflow")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+      hook._namespace_fn()  # pylint: disable=protected-access
+    finally:
+      logger.setLevel(level)
+  foreign = _foreign_compat()
+  note = ""
+  if foreign is not None:
+    _step_aside(hook or install(redirect=False))
+    note = "; its `import compat` is its own %s" % foreign
+  return Prepared(entry, foreign, note)
+
+
+def run(target, args, as_module=False, prepared=None):
   """Runs `target` (a script path, or a module name) as ``__main__``.
 
   Args:
     target: the script's path, or the module's dotted name.
     args: the program's arguments (``sys.argv[1:]``).
     as_module: run `target` as ``python -m`` would.
+    prepared: what ``prepare`` returned (called here when None).
 
   Returns:
-    The exit status (0 when the program returns normally).
+    The exit status (0 when the program returns normally; 2 when a script
+    does not exist).
 
   Raises:
     SystemExit: the program's own ``sys.exit``.
   """
-  if not real_tf.version.VERSION.startswith("1."):
-    install()
-  if as_module:
-    sys.argv = [target] + list(args)
-    sys.path.insert(0, os.getcwd())
-  else:
-    if not os.path.exists(target):
-      sys.stderr.write("python -m compat: can't open file %r: [Errno 2] No "
-                       "such file or directory\n" % target)
-      return 2
-    sys.argv = [target] + list(args)
-    sys.path.insert(0, os.path.dirname(os.path.abspath(target)))
+  if not as_module and not os.path.exists(target):
+    sys.stderr.write("legacy-pipeline: can't open file %r: [Errno 2] No "
+                     "such file or directory\n" % target)
+    return 2
+  if prepared is None:
+    prepare(target, as_module)
+  sys.argv = [target] + list(args)
   try:
     if as_module:
       runpy.run_module(target, run_name="__main__", alter_sys=True)

@@ -48,11 +48,14 @@ def _stderr_to_devnull():
     os.close(devnull)
 
 
-def quiet_tensorflow(verbose=False):
+def quiet_tensorflow(verbose=False, import_only=False):
   """Imports TensorFlow with its own log output hidden; returns the module.
 
   Args:
     verbose: True leaves every setting alone and imports TensorFlow plainly.
+    import_only: hide only what the import itself prints (CPU features,
+      CUDA probing), leaving the log level, TensorFlow's logger and the
+      warning filters as they are -- for running somebody else's program.
 
   Returns:
     The ``tensorflow`` module.
@@ -64,7 +67,8 @@ def quiet_tensorflow(verbose=False):
   if verbose:
     import tensorflow as tf  # pylint: disable=g-import-not-at-top
     return tf
-  os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+  if not import_only:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
   already = "tensorflow" in sys.modules
   try:
     with _stderr_to_devnull():
@@ -76,6 +80,8 @@ def quiet_tensorflow(verbose=False):
     for name in [m for m in sys.modules if m.split(".")[0] == "tensorflow"]:
       del sys.modules[name]
     import tensorflow as tf  # pylint: disable=g-import-not-at-top,reimported
+  if import_only:
+    return tf
   tf.get_logger().setLevel(logging.ERROR)
   warnings.filterwarnings("ignore", category=DeprecationWarning)
   warnings.filterwarnings("ignore", category=FutureWarning)

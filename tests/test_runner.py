@@ -10,6 +10,7 @@ default argument), run with ``-m``.
 """
 from __future__ import absolute_import, division, print_function
 
+import importlib.util
 import json
 import os
 import re
@@ -25,6 +26,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 PROGRAMS_DIR = os.path.join(HERE, "programs")
 TF1 = tf.version.VERSION.startswith("1.")
+HAVE_TF_KERAS = importlib.util.find_spec("tf_keras") is not None
+KERAS_3_DEFAULT = tuple(int(p) for p in tf.version.VERSION.split(".")[:2]) >= (
+    2, 16)
 
 
 def _compat(args, cwd=None, timeout=300):
@@ -32,6 +36,22 @@ def _compat(args, cwd=None, timeout=300):
   return subprocess.run([sys.executable, "-m", "compat"] + list(args),
                         cwd=cwd, env=env, stdout=subprocess.PIPE,
                         stderr=subprocess.PIPE, timeout=timeout)
+
+
+def _tf1_run(args):
+  """The tf1-run console script, on a shell without TF_USE_LEGACY_KERAS:
+  the runner's own Keras rule decides (Keras 2 where tf_keras is
+  installed)."""
+  script = os.path.join(os.path.dirname(sys.executable), "tf1-run")
+  if not os.path.exists(script):
+    if os.environ.get("LEGACY_PIPELINE_TOX_ENV"):
+      pytest.fail("tf1-run is not installed next to " + sys.executable)
+    pytest.skip("tf1-run not installed (pip install .)")
+  env = dict(os.environ, PYTHONPATH=ROOT)
+  env.pop("TF_USE_LEGACY_KERAS", None)
+  return subprocess.run([script] + list(args), env=env,
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                        timeout=300)
 
 
 def _json(proc):
@@ -46,7 +66,14 @@ def test_program_runs_unedited_and_matches_tf115(name, rtol):
   assert "\nimport tensorflow as tf\n" in open(source).read()  # unswapped
   want = json.load(open(os.path.join(HERE, "fixtures",
                                      name + "_tf115.json")))
-  test_programs._close(_json(_compat([source])), want, rtol)  # pylint: disable=protected-access
+  proc = _tf1_run([source])
+  test_programs._close(_json(proc), want, rtol)  # pylint: disable=protected-access
+  start = "legacy-pipeline: %s on TF %s" % (source, tf.version.VERSION)
+  banner = [l for l in proc.stderr.decode().splitlines()
+            if l.startswith(start)]
+  assert len(banner) == 1, proc.stderr.decode()[-3000:]
+  legacy = "Keras 2 from tf_keras (TF_USE_LEGACY_KERAS=1 set by"
+  assert (legacy in banner[0]) == (HAVE_TF_KERAS and KERAS_3_DEFAULT), banner
 
 
 def test_package_runs_with_dash_m_and_keeps_argv_and_name():
@@ -167,13 +194,13 @@ def test_usage_and_describe():
 
 
 def _check(paths):
-  proc = _compat(["check"] + list(paths))
+  proc = _compat(["check", "--verbose"] + list(paths))
   return proc.returncode, proc.stdout.decode()
 
 
 def _listed(report):
   return {m.group(2): m.group(1) for m in re.finditer(
-      r"^(ok|MISSING)\s+(\S+)\s+\[", report, re.M)}
+      r"^\s*(ok|MISSING)\s+(\S+)\s+\[", report, re.M)}
 
 
 def test_check_lists_exactly_the_names_a_package_uses():
@@ -255,4 +282,4 @@ def test_check_reports_what_is_missing_with_its_replacement(tmp_path):
 
 def test_check_with_no_python_files(tmp_path):
   rc, report = _check([str(tmp_path)])
-  assert rc == 2 and "no .py files" in report
+  assert rc == 2 and "no .py or .ipynb files" in report
