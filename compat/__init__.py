@@ -29,13 +29,20 @@ def _decision():
   return _probe.decision()
 
 
-def describe():
-  """One line: TF version, saver backend, cells backend and why."""
+def describe(short=False):
+  """One line: TF version, saver backend, cells backend and why.
+
+  Args:
+    short: only the choices ("state saver=inhouse, rnn cells=native, ..."),
+      without the TF version and the reasons.
+  """
   d = _decision()
-  return ("TF %s: state saver=%s, rnn cells=%s, layers/keras=%s, "
-          "other contrib=%s (requested %s; %s)" % (
-              d.tf_version, d.saver, d.cells, d.layers, d.slim, d.requested,
-              d.reason))
+  choices = "state saver=%s, rnn cells=%s, layers/keras=%s, other contrib=%s" % (
+      d.saver, d.cells, d.layers, d.slim)
+  if short:
+    return choices
+  return "TF %s: %s (requested %s; %s)" % (d.tf_version, choices, d.requested,
+                                           d.reason)
 
 
 class _RNNCells(object):

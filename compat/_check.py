@@ -293,12 +293,12 @@ def _group(name):
 
 def _own_compat_notes(paths):
   """Notes for checked folders that have their own compat.py/compat/."""
-  from compat import _cli  # pylint: disable=g-import-not-at-top
+  from compat import _runner  # pylint: disable=g-import-not-at-top
   notes = []
   for path in paths:
     folder = path if os.path.isdir(path) else os.path.dirname(
         os.path.abspath(path))
-    note = _cli.shadow_note(folder)
+    note = _runner.shadow_note(folder)
     if note and note not in notes:
       notes.append(note)
   return notes
@@ -401,10 +401,11 @@ def report(paths, out, verbose=False, as_json=False, prog="tf1-check",
     does not parse, 2 when there is nothing to check (no files, or no
     TensorFlow name used).
   """
-  from compat import _cli  # pylint: disable=g-import-not-at-top
+  import compat  # pylint: disable=g-import-not-at-top
   import tensorflow as real_tf  # pylint: disable=g-import-not-at-top
   result = check(paths)
-  header = "TF %s: %s%s" % (real_tf.version.VERSION, _cli.describe_short(),
+  header = "TF %s: %s%s" % (real_tf.version.VERSION,
+                            compat.describe(short=True),
                             "; " + keras if keras else "")
   empty = _empty_reason(result, paths)
   if as_json:

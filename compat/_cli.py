@@ -116,29 +116,6 @@ def _import_tensorflow(for_run):
   return quiet.quiet_tensorflow(import_only=for_run)
 
 
-def describe_short():
-  """The backends in a few words: "state saver=inhouse, rnn cells=native..."."""
-  from compat import _probe  # pylint: disable=g-import-not-at-top
-  d = _probe.decision()
-  return "state saver=%s, rnn cells=%s, layers/keras=%s, other contrib=%s" % (
-      d.saver, d.cells, d.layers, d.slim)
-
-
-def shadow_note(folder=None):
-  """A note when `folder` (default: the current one) has its own compat.py
-  or compat/ -- there ``python -m compat`` runs that, not this package --
-  else ""."""
-  from compat import _runner  # pylint: disable=g-import-not-at-top
-  folder = os.path.abspath(folder or os.getcwd())
-  for entry in ("compat.py", "compat"):
-    path = os.path.join(folder, entry)
-    if os.path.exists(path) and path != _runner.PACKAGE_DIR:
-      return ("%s has its own %s: `python -m compat` run there runs that, not "
-              "legacy-pipeline; use tf1-run / tf1-check there" % (
-                  folder, entry))
-  return ""
-
-
 def _parse_run(args):
   """(quiet, keras, as_module, target, program args) from the runner's args,
   or None for --help."""
@@ -190,7 +167,8 @@ def run_main(args, prog="tf1-run"):
     return 2
   tf = _import_tensorflow(for_run=True)
   from compat import _runner  # pylint: disable=g-import-not-at-top
-  shadow = shadow_note()
+  import compat  # pylint: disable=g-import-not-at-top
+  shadow = _runner.shadow_note()
   prepared = _runner.prepare(target, as_module)
   if not quiet:
     sys.stderr.write("legacy-pipeline: %s on TF %s's TF 1.x namespace; %s; "
@@ -198,7 +176,7 @@ def run_main(args, prog="tf1-run"):
                          ("-m " + target) if as_module else target,
                          tf.version.VERSION,
                          _keras_phrase(rule, tf.version.VERSION),
-                         describe_short(), prepared.note,
+                         compat.describe(short=True), prepared.note,
                          "; note: " + shadow if shadow else ""))
     sys.stderr.flush()
   return _runner.run(target, program_args, as_module=as_module,

@@ -161,6 +161,7 @@ def report(out, as_json=False, show_all=False):
         "modules": {m: {"scope": scope, "provided": _provided(c),
                         "total": sum(c.values()), "by_source": dict(c)}
                     for m, (scope, c) in per_module.items()},
+        "next_steps": _routes.next_steps(),
         "problems": [list(p) for p in problems]}, out, indent=1,
               sort_keys=True)
     out.write("\n")

@@ -206,8 +206,7 @@ def routed_module(path, extra=None):
   if m is not None and m.absent:
     if _routes.TF1:
       return _routes.tf1_object(path)
-    raise _routes.Unavailable("%s is not provided by legacy-pipeline: %s" % (
-        path, m.absent))
+    raise _routes.Unavailable(_routes.not_provided(path, m))
   base = _routes.native_module(m) if m is not None and m.base else None
   return Routed(path, base, extra)
 

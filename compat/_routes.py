@@ -8,8 +8,10 @@ that imports and has the name wins.  Nothing is imported until a name is
 used, so one broken port breaks only its own names.
 
 ``resolve(path)`` returns the object or raises ``Unavailable`` with the
-row's reason; ``status(path)`` says which source serves it (for
-``python -m compat coverage`` and ``--describe``).
+row's reason and next step (``not_provided``: one line, also the message of
+an absent module); ``status(path)`` says which source serves it (for
+``python -m compat coverage`` and ``--describe``); ``next_step(path)`` is
+where a program goes from an absent name or module (for the checker).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -160,7 +162,8 @@ def tf1_object(path):
     if parts[1:3] == ["slim", "nets"] and len(parts) > 3:
       head = "tensorflow.contrib.slim.nets"
       return _attr_path(importlib.import_module(head), ".".join(parts[3:]))
-    return _attr_path(importlib.import_module(head), ".".join(parts[2:]))
+    mod = importlib.import_module(head)
+    return _attr_path(mod, ".".join(parts[2:])) if parts[2:] else mod
   return _attr_path(real_tf, ".".join(parts))
 
 
@@ -256,9 +259,7 @@ def _resolve_row(r):
     _CACHE[r.path] = found
     return found
   if r.absent:
-    raise Unavailable("%s is not provided by legacy-pipeline: %s%s" % (
-        r.path, r.absent, " (planned: %s)" % r.deferred if r.deferred
-        else ""))
+    raise Unavailable(not_provided(r.path, r))
   raise Unavailable("%s is not available here (%s)%s" % (
       r.path, "; ".join(failures), _hint(r)))
 
@@ -267,6 +268,114 @@ def _hint(r):
   if r.library and r.library.startswith("tf_slim"):
     return ": it comes from tf-slim: pip install tf-slim"
   return module_hint(r.module)
+
+
+def _sentence(text):
+  text = " ".join(text.split())
+  return text if text.endswith(".") else text + "."
+
+
+def next_step_of(entry):
+  """Where a program goes from an absent ``R`` or ``M``, as one line.
+
+  ``"Planned: issue 26. Instead: ... Still runs on: ..."``: each part the
+  entry has (``deferred``, ``instead``, ``pin``; the table gives every
+  absent entry at least one).
+  """
+  parts = []
+  if entry.deferred:
+    parts.append("Planned: " + entry.deferred)
+  if entry.instead:
+    parts.append("Instead: " + entry.instead)
+  if entry.pin:
+    parts.append("Still runs on: " + entry.pin)
+  return " ".join(_sentence(p) for p in parts)
+
+
+def explain(entry):
+  """An absent entry's reason and next step: ``"<why>. Planned: ..."``."""
+  return " ".join(p for p in (_sentence(entry.absent), next_step_of(entry))
+                  if p)
+
+
+def not_provided(path, entry):
+  """The one-line message for the absent row or module `entry` at `path`.
+
+  ``"tf.contrib.crf.crf_decode is not provided by legacy-pipeline: <why>.
+  Planned: issue 26. Instead: ... Still runs on: ..."`` -- what the
+  namespace's ``AttributeError``, the runner's ``ImportError`` and the
+  checker's ``MISSING`` lines say.
+  """
+  return "%s is not provided by legacy-pipeline: %s" % (path, explain(entry))
+
+
+def absent_module(path):
+  """The absent ``M`` at `path` or at the nearest module above it, or None.
+
+  ``tf.contrib.distributions`` and ``tf.contrib.distributions.Normal`` both
+  give the ``tf.contrib.distributions`` entry.
+  """
+  parts = path.split(".")
+  for n in range(len(parts), 1, -1):
+    m = module(".".join(parts[:n]))
+    if m is not None and m.absent:
+      return m
+  return None
+
+
+def _module_served(m):
+  """Whether the absent module `m` is served here anyway (TF 1.x's own)."""
+  if not TF1:
+    return False
+  try:
+    tf1_object(m.path)
+  except Exception:  # pylint: disable=broad-except
+    return False
+  return True
+
+
+def next_step(path):
+  """The next step for the TF 1.x name or module `path`, or None.
+
+  Args:
+    path: a row's path (``"tf.contrib.crf.crf_decode"``), an absent module's
+      (``"tf.contrib.bayesflow"``) or a name under one.
+
+  Returns:
+    ``next_step_of`` its entry (``"Planned: issue 26. Instead: ... Still
+    runs on: ..."``) when it is absent here; None when it is provided here
+    (a row that resolves, TF 1.x's own module) or the table has no entry.
+  """
+  r = row(path)
+  if r is not None:
+    if not r.absent:
+      return None
+    try:
+      _resolve_row(r)
+    except Unavailable:
+      return next_step_of(r)
+    return None
+  m = absent_module(path)
+  if m is None or _module_served(m):
+    return None
+  return next_step_of(m)
+
+
+def next_steps():
+  """{path: next step} of every row and module of the table absent here."""
+  rows, mods = _index()
+  out = {}
+  for path in sorted(mods):
+    if mods[path].absent:
+      step = next_step(path)
+      if step:
+        out[path] = step
+  for path in sorted(rows):
+    if rows[path].absent:
+      step = next_step(path)
+      if step:
+        out[path] = step
+  return out
 
 
 def resolve(path):
@@ -280,11 +389,9 @@ def resolve(path):
   if r is not None:
     return _resolve_row(r)[1]
   mod_path, _, name = path.rpartition(".")
-  m = module(mod_path)
-  if m is not None and m.absent:
-    raise Unavailable("%s is not provided by legacy-pipeline: %s%s" % (
-        mod_path, m.absent, " (planned: %s)" % m.deferred if m.deferred
-        else ""))
+  m = absent_module(mod_path)
+  if m is not None:
+    raise Unavailable(not_provided(m.path, m))
   raise Unavailable("TF 1.15's %s has no %r" % (mod_path, name))
 
 
@@ -295,14 +402,14 @@ def status(path):
     m = module(path.rpartition(".")[0])
     if m is not None and m.absent:
       return Status(path, "deferred" if m.deferred else "absent",
-                    m.deferred or m.absent)
+                    explain(m))
     return Status(path, "unrouted", "no row in compat/routes")
   try:
     kind, obj = _resolve_row(r)
   except Unavailable as e:
     if r.absent:
       return Status(path, "deferred" if r.deferred else "absent",
-                    r.deferred or r.absent)
+                    explain(r))
     return Status(path, "broken", str(e))
   detail = {"tf1": "TF 1.x", "native": r.native if r.native is not True
             else "tf.compat.v1" + path[2:], "library": r.library,

@@ -250,6 +250,20 @@ def _user_traceback(tb):
   return out
 
 
+def shadow_note(folder=None):
+  """A note when `folder` (default: the current one) has its own compat.py
+  or compat/ -- there ``python -m compat`` runs that, not this package --
+  else ""."""
+  folder = os.path.abspath(folder or os.getcwd())
+  for entry in ("compat.py", "compat"):
+    path = os.path.join(folder, entry)
+    if os.path.exists(path) and path != PACKAGE_DIR:
+      return ("%s has its own %s: `python -m compat` run there runs that, not "
+              "legacy-pipeline; use tf1-run / tf1-check there" % (
+                  folder, entry))
+  return ""
+
+
 Prepared = collections.namedtuple("Prepared", "path_entry own_compat note")
 
 

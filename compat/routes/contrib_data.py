@@ -1,12 +1,12 @@
 """TF 1.15's tf.contrib.data."""
-from compat.routes import M, R
+from compat.routes import PIN_ESTIMATOR, PIN_TF115, M, R
 
 ROUTES = M("tf.contrib.data", rows=[
     R("tf.contrib.data.AUTOTUNE", native="tf.data.experimental.AUTOTUNE"),
-    R("tf.contrib.data.CheckpointInputPipelineHook", native="tf.compat.v1.data.experimental.CheckpointInputPipelineHook", absent="it takes a tf.estimator.Estimator, which TF 2.16+ removed (TF 2.15 serves it natively); save the iterator with tf.compat.v1.data.experimental.make_saveable_from_iterator and a tf.compat.v1.train.Saver"),
+    R("tf.contrib.data.CheckpointInputPipelineHook", native="tf.compat.v1.data.experimental.CheckpointInputPipelineHook", absent="it takes a tf.estimator.Estimator, which TF 2.16+ removed (TF 2.15 serves it natively)", instead="tf.compat.v1.data.experimental.make_saveable_from_iterator, saved by a tf.compat.v1.train.Saver", pin=PIN_ESTIMATOR),
     R("tf.contrib.data.Counter", native="tf.compat.v1.data.experimental.Counter"),
     R("tf.contrib.data.CsvDataset", native="tf.compat.v1.data.experimental.CsvDataset"),
-    R("tf.contrib.data.LMDBDataset", absent="needs the LMDBDataset kernel, which TF 2.x stubs out (it fails with 'LMDB support is removed from TensorFlow'); export the records to TFRecord files and read them with tf.data.TFRecordDataset"),
+    R("tf.contrib.data.LMDBDataset", absent="needs the LMDBDataset kernel, which TF 2.x stubs out (it fails with 'LMDB support is removed from TensorFlow')", instead="tf.data.TFRecordDataset over the records exported to TFRecord files", pin=PIN_TF115),
     R("tf.contrib.data.Optional", native="tf.data.experimental.Optional"),
     R("tf.contrib.data.RandomDataset", native="tf.compat.v1.data.experimental.RandomDataset"),
     R("tf.contrib.data.Reducer", native="tf.data.experimental.Reducer"),

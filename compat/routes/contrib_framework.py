@@ -1,6 +1,11 @@
 """TF 1.15's tf.contrib.framework."""
 from compat.routes import M, R
 
+_WRAPPER = (
+    "contrib's thin wrapper over TF's private "
+    "load_and_remap_matrix_initializer, which legacy_pipeline.contrib may "
+    "not import")
+
 ROUTES = [M("tf.contrib.framework", rows=[
     R("tf.contrib.framework.BoundedTensorSpec", native="tensorflow.python.framework.tensor_spec:BoundedTensorSpec"),
     R("tf.contrib.framework.RecordInput", native="tensorflow.python.ops.data_flow_ops:RecordInput"),
@@ -54,9 +59,9 @@ ROUTES = [M("tf.contrib.framework", rows=[
     R("tf.contrib.framework.load_and_remap_matrix_initializer", native="tensorflow.python.training.checkpoint_ops:_load_and_remap_matrix_initializer"),
     R("tf.contrib.framework.load_checkpoint", inhouse="legacy_pipeline.contrib.framework"),
     R("tf.contrib.framework.load_embedding_initializer", native="tensorflow.python.training.checkpoint_ops:_load_embedding_initializer"),
-    R("tf.contrib.framework.load_linear_multiclass_bias_initializer", absent="contrib's thin wrapper over TF's private load_and_remap_matrix_initializer, which legacy_pipeline.contrib may not import; use tf.contrib.framework.load_and_remap_matrix_initializer (routed) with the same arguments, new_col_vocab_size=1, num_col_oov_buckets=0 and initializer=tf.zeros_initializer()"),
+    R("tf.contrib.framework.load_linear_multiclass_bias_initializer", absent=_WRAPPER, instead="tf.contrib.framework.load_and_remap_matrix_initializer (served here) with the same arguments, new_col_vocab_size=1, num_col_oov_buckets=0 and initializer=tf.zeros_initializer()"),
     R("tf.contrib.framework.load_variable", inhouse="legacy_pipeline.contrib.framework"),
-    R("tf.contrib.framework.load_variable_slot_initializer", absent="contrib's thin wrapper over TF's private load_and_remap_matrix_initializer, which legacy_pipeline.contrib may not import; use tf.contrib.framework.load_and_remap_matrix_initializer (routed) with the same arguments, calling the returned initializer with partition_info=the primary variable's"),
+    R("tf.contrib.framework.load_variable_slot_initializer", absent=_WRAPPER, instead="tf.contrib.framework.load_and_remap_matrix_initializer (served here) with the same arguments, calling the returned initializer with partition_info=the primary variable's"),
     R("tf.contrib.framework.local_variable", library="tf_slim.ops.variables"),
     R("tf.contrib.framework.model_variable", library="tf_slim.ops.variables"),
     R("tf.contrib.framework.prepend_name_scope", native="tensorflow.python.framework.ops:prepend_name_scope"),
