@@ -71,7 +71,19 @@ PROGRAMS = [("contrib_basics", 1e-5), ("ptb_word_lm", 1e-5),
             ("cnn_ctc", 1e-4), ("text_lookup", 1e-4)]
 
 
-@pytest.mark.parametrize("name, rtol", PROGRAMS, ids=[p[0] for p in PROGRAMS])
+# On TF 1.x every program runs as it is here (the reference's own check).  On
+# TF 2.x test_runner.py runs every program unedited through tf1-run against
+# the same references, through the same namespace; the import-swapped run
+# (`from compat import tf`), which differs only in how the namespace is
+# reached, is kept for three programs that together use every route kind
+# (native, tf-slim, in-house state saver, graph-mode Keras).
+SWAPPED_ON_TF2 = ("contrib_basics", "state_saver_classifier",
+                  "keras_state_saver")
+PROGRAMS_HERE = [p for p in PROGRAMS if TF1 or p[0] in SWAPPED_ON_TF2]
+
+
+@pytest.mark.parametrize("name, rtol", PROGRAMS_HERE,
+                         ids=[p[0] for p in PROGRAMS_HERE])
 def test_program_matches_its_tf115_reference(name, rtol, tmp_path):
   want = json.load(open(os.path.join(HERE, "fixtures", name + "_tf115.json")))
   _close(_run(name, tmp_path), want, rtol)

@@ -59,8 +59,15 @@ def _json(proc):
   return json.loads(proc.stdout.decode().strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("name, rtol", test_programs.PROGRAMS,
-                         ids=[p[0] for p in test_programs.PROGRAMS])
+# On TF 1.x the runner only runs the program (TF 1.x is the namespace), which
+# test_programs.py does for every program: one run here checks the runner's
+# part (banner, exit status, output).
+RUNNER_PROGRAMS = [p for p in test_programs.PROGRAMS
+                   if not TF1 or p[0] == "cnn_ctc"]
+
+
+@pytest.mark.parametrize("name, rtol", RUNNER_PROGRAMS,
+                         ids=[p[0] for p in RUNNER_PROGRAMS])
 def test_program_runs_unedited_and_matches_tf115(name, rtol):
   source = os.path.join(PROGRAMS_DIR, name + ".py")
   assert "\nimport tensorflow as tf\n" in open(source).read()  # unswapped
@@ -151,10 +158,11 @@ def test_a_contrib_import_that_is_not_provided_fails_at_its_line(tmp_path):
     pytest.skip("TF 1.x: the real tf.contrib has it")
   for line, expected in (
       (u"from tensorflow.contrib.crf import crf_log_likelihood\n",
-       ["tf.contrib.crf.crf_log_likelihood is not provided", "issue 26"]),
+       ["tf.contrib.crf.crf_log_likelihood is not provided",
+        "Planned: issue 26.", "Still runs on: tensorflow==1.15.5"]),
       (u"from tensorflow.contrib import distributions\n",
        ["tf.contrib.distributions is not provided",
-        "tensorflow_probability"])):
+        "Instead: tensorflow_probability"])):
     script = tmp_path / "absent.py"
     script.write_text(u"import tensorflow as tf\n" + line)
     proc = _compat([str(script)])
