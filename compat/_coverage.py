@@ -7,10 +7,10 @@ tf-slim; ``inhouse``: legacy-pipeline's port), the names absent with a
 reason, those deferred to a later issue, and any that are broken (a row whose
 sources all fail here) or unrouted (no row: a gap in the table).
 
-The headline is issue 24's target: the sequence-program modules (tf.layers
-and the tf.contrib modules below), without contrib.seq2seq, legacy_seq2seq
-and crf and the contrib.rnn cells left to issue 26, contrib.learn beyond
-``ModeKeys``, and contrib's feature-column API.
+The headline is the target of issues 24 and 26: the sequence-program modules
+(tf.layers and the tf.contrib modules below, contrib.seq2seq,
+legacy_seq2seq and crf included), without rows deferred to a later issue,
+contrib.learn beyond ``ModeKeys``, and contrib's feature-column API.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -27,15 +27,15 @@ TARGET_MODULES = (
     "tf.contrib.data", "tf.contrib.lookup", "tf.contrib.cudnn_rnn",
     "tf.contrib.losses", "tf.contrib.nn", "tf.contrib.stateless",
     "tf.contrib.signal", "tf.contrib.util", "tf.contrib.opt",
-    "tf.contrib.learn",
+    "tf.contrib.learn", "tf.contrib.seq2seq", "tf.contrib.legacy_seq2seq",
+    "tf.contrib.crf",
 )
-_LATER_ISSUE = "issue 26"
 PROVIDED = ("tf1", "native", "library", "inhouse")
 COLUMNS = PROVIDED + ("absent", "deferred", "broken", "unrouted")
 
 
 def in_target(path):
-  """Whether the TF 1.x name `path` counts toward issue 24's target."""
+  """Whether the TF 1.x name `path` counts toward the target."""
   module = path.rsplit(".", 1)[0]
   if not any(module == m or module.startswith(m + ".")
              for m in TARGET_MODULES):
@@ -43,7 +43,7 @@ def in_target(path):
   if module == "tf.contrib.learn":
     return path == "tf.contrib.learn.ModeKeys"
   r = _routes.row(path)
-  if r is not None and (r.deferred == _LATER_ISSUE or
+  if r is not None and (r.deferred or
                         r.absent == routes.FEATURE_COLUMNS):
     return False
   return True
@@ -89,7 +89,7 @@ def markdown(label):
   """
   per_module, target, _ = measure()
   total = sum(target.values())
-  lines = ["`python -m compat coverage` in `%s`: issue 24's target %d of %d "
+  lines = ["`python -m compat coverage` in `%s`: the target %d of %d "
            "provided (%.1f%%)." % (label, _provided(target), total,
                                    100.0 * _provided(target) / max(total, 1)),
            "", "| module | provided | %s |" % " | ".join(COLUMNS),
@@ -167,7 +167,7 @@ def report(out, as_json=False, show_all=False):
     out.write("\n")
     return 1 if problems else 0
   out.write("legacy-pipeline TF 1.15 API coverage: %s\n" % compat.describe())
-  out.write("issue 24's target (sequence-program modules): %d of %d "
+  out.write("target (sequence-program modules): %d of %d "
             "provided (%.1f%%)\n\n" % (_provided(target), total,
                                       100.0 * _provided(target) /
                                       max(total, 1)))

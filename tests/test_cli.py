@@ -235,7 +235,7 @@ def old_code(tmp_path_factory):
   lines[8] = "a = tf.contrib.rnn.NoSuchCell"        # line 9
   lines[11] = "b = tf.contrib.rnn.NoSuchCell(3)"    # line 12
   lines[99] = "c = tf.contrib.rnn.NoSuchCell"       # line 100
-  lines[49] = "d = tf.contrib.crf.crf_decode"       # line 50
+  lines[49] = "d = tf.contrib.distributions.Normal"  # line 50
   lines[59] = "e = tf.nn.relu"                      # line 60
   (root / "model.py").write_text(u"\n".join(lines) + u"\n")
   (root / "explore.ipynb").write_text(_notebook([
@@ -269,8 +269,10 @@ def test_report_summary_first_then_missing_by_module(old_code):
   assert ("has no attribute 'NoSuchCell'" if TF1 else
           "TF 1.15's tf.contrib.rnn has no 'NoSuchCell'") in why
   if not TF1:
-    assert "tf.contrib.crf (1)" in lines
-    assert "  MISSING tf.contrib.crf.crf_decode  [%s:50]" % model in lines
+    # A whole absent module is reported (and grouped) by the module's path.
+    assert "tf.contrib.distributions (1)" in lines
+    assert "  MISSING tf.contrib.distributions  [%s:50]" % model in lines
+    assert "Instead: tensorflow_probability" in out
   assert " ok " not in out and "--verbose lists them" in out
   assert "not_python" not in out and "tf.contrib.nothing" not in out
 
@@ -280,7 +282,7 @@ def test_report_verbose_and_json(old_code):
                     old_code)
   assert rc == 1
   ok = [l.split()[1] for l in out.splitlines() if l.startswith("  ok ")]
-  assert ok == (["tf.contrib.crf.crf_decode"] if TF1 else []) + [
+  assert ok == (["tf.contrib.distributions.Normal"] if TF1 else []) + [
       "tf.float32", "tf.nn.relu", "tf.placeholder"]
   notebook = str(old_code / "explore.ipynb")
   rc, out, err = _run(_python_m_compat(["check", "--json", notebook]),

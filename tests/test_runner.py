@@ -157,9 +157,9 @@ def test_a_contrib_import_that_is_not_provided_fails_at_its_line(tmp_path):
   if TF1:
     pytest.skip("TF 1.x: the real tf.contrib has it")
   for line, expected in (
-      (u"from tensorflow.contrib.crf import crf_log_likelihood\n",
-       ["tf.contrib.crf.crf_log_likelihood is not provided",
-        "Planned: issue 26.", "Still runs on: tensorflow==1.15.5"]),
+      (u"from tensorflow.contrib.opt import GGTOptimizer\n",
+       ["tf.contrib.opt.GGTOptimizer is not provided",
+        "Instead: ", "Still runs on: tensorflow==1.15.5"]),
       (u"from tensorflow.contrib import distributions\n",
        ["tf.contrib.distributions is not provided",
         "Instead: tensorflow_probability"])):
@@ -262,12 +262,12 @@ def test_check_reports_what_is_missing_with_its_replacement(tmp_path):
       u"import tensorflow as tf\n"
       u"from tensorflow.contrib import lookup\n"
       u"from tensorflow.python.ops import lookup_ops\n"
-      u"from tensorflow.contrib.rnn.python.ops.rnn_cell import NASCell\n"
+      u"from tensorflow.contrib.opt.python.training.ggt import GGTOptimizer\n"
       u"from tensorflow.contrib.training.python.training.bucket_ops import "
       u"bucket\n"
       u"t = lookup.index_table_from_file('vocab.txt')\n"
       u"u = lookup_ops.index_table_from_tensor(['a'])\n"
-      u"c = tf.contrib.crf.crf_decode\n"
+      u"c = tf.contrib.bayesflow.monte_carlo\n"
       u"x = tf.float32.as_numpy_dtype\n")
   (tmp_path / "py2.py").write_text(u"print 'hello'\n")
   rc, report = _check([str(tmp_path)])
@@ -282,9 +282,9 @@ def test_check_reports_what_is_missing_with_its_replacement(tmp_path):
     return
   # A deep import is reported by its leaf, as the table names it.
   assert listed["tf.contrib.training.bucket"] == "ok"
-  assert listed["tf.contrib.rnn.NASCell"] == "MISSING"
-  assert listed["tf.contrib.crf.crf_decode"] == "MISSING"
-  assert "issue 26" in report
+  assert listed["tf.contrib.opt.GGTOptimizer"] == "MISSING"
+  assert listed["tf.contrib.bayesflow"] == "MISSING"
+  assert "Instead: tensorflow_probability" in report
   assert re.search(r"\d+ name\(s\) used: \d+ provided, 2 missing", report)
 
 

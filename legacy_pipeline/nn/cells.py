@@ -453,6 +453,17 @@ class MultiRNNCell(RNNCell):
   def output_size(self):
     return self._cells[-1].output_size
 
+  def zero_state(self, batch_size, dtype):
+    """Each cell's own ``zero_state`` (a tuple), as TF 1.15's did.
+
+    A cell whose state is not all [batch, n] zeros -- an AttentionWrapper's
+    state holds a time step and TensorArrays -- builds its own.
+    """
+    if not self._state_is_tuple:
+      return super(MultiRNNCell, self).zero_state(batch_size, dtype)
+    with tf1.name_scope(type(self).__name__ + "ZeroState"):
+      return tuple(c.zero_state(batch_size, dtype) for c in self._cells)
+
   def _step(self, inputs, state):
     x = inputs
     new_states = []

@@ -419,3 +419,78 @@ class AttentionCellWrapper(cells.RNNCell):
       read = tf.reshape(tf.reduce_sum(weights * hidden, [1, 2]),
                         [-1, self._attn_size])
       return read, kept[:, 1:, :]
+
+
+class EmbeddingWrapper(cells.RNNCell):
+  """tf.contrib.rnn.EmbeddingWrapper: integer ids embedded before the cell.
+
+  The cell's input is a batch of symbol ids; each step looks them up in the
+  variable ``embedding`` ([embedding_classes, embedding_size], on the CPU,
+  under this wrapper's own scope ``embedding_wrapper``) and runs the wrapped
+  cell, whose variables sit under the same scope, on the vectors.  Without an
+  ``initializer`` the variable scope's is used, else a uniform one on
+  [-sqrt(3), sqrt(3)] (variance 1), as TF 1.15.
+  """
+
+  _default_name = "embedding_wrapper"
+
+  def __init__(self, cell, embedding_classes, embedding_size,
+               initializer=None, reuse=None):
+    """Wraps `cell`.
+
+    Args:
+      cell: the RNN cell the embedded inputs go to.
+      embedding_classes: int, the number of symbols.
+      embedding_size: int, the size of each symbol's vector.
+      initializer: the embedding's initializer; None for the variable
+        scope's, or TF 1.15's uniform default.
+      reuse: reuse the variables of an existing scope.
+
+    Raises:
+      TypeError: `cell` is not like an RNN cell.
+      ValueError: embedding_classes or embedding_size is not positive.
+    """
+    super(EmbeddingWrapper, self).__init__(reuse=reuse)
+    _check_like_cell("cell", cell)
+    if embedding_classes <= 0 or embedding_size <= 0:
+      raise ValueError("Both embedding_classes and embedding_size must be > 0: "
+                       "%d, %d." % (embedding_classes, embedding_size))
+    self._cell = cell
+    self._embedding_classes = embedding_classes
+    self._embedding_size = embedding_size
+    self._initializer = initializer
+
+  @property
+  def state_size(self):
+    return self._cell.state_size
+
+  @property
+  def output_size(self):
+    return self._cell.output_size
+
+  def zero_state(self, batch_size, dtype):
+    with tf1.name_scope(type(self).__name__ + "ZeroState"):
+      return self._cell.zero_state(batch_size, dtype)
+
+  def _step(self, inputs, state):
+    with tf.device("/cpu:0"):
+      initializer = (self._initializer or
+                     tf1.get_variable_scope().initializer or
+                     tf1.random_uniform_initializer(-3 ** 0.5, 3 ** 0.5))
+      dtype = tf.nest.flatten(state)[0].dtype
+      embedding = tf1.get_variable(
+          "embedding", [self._embedding_classes, self._embedding_size],
+          initializer=initializer, dtype=dtype)
+      embedded = tf.nn.embedding_lookup(embedding, tf.reshape(inputs, [-1]))
+      return self._cell(embedded, state)
+
+
+def _check_like_cell(name, cell):
+  """Raises TypeError unless `cell` has an RNN cell's surface."""
+  missing = [a for a in ("output_size", "state_size", "zero_state")
+             if not hasattr(cell, a)]
+  if missing or not callable(cell):
+    raise TypeError("The argument %r (%s) is not an RNNCell: %s." % (
+        name, cell, ", ".join(
+            ["'%s' property is missing" % a for a in missing] +
+            ([] if callable(cell) else ["is not callable"]))))
