@@ -38,6 +38,7 @@ import collections
 from legacy_pipeline._tf import tf, tf1
 from legacy_pipeline.nn import cells as _cells
 from legacy_pipeline.nn import layers_base as _layers_base
+from legacy_pipeline.nn import rnn as _rnn
 
 LSTMStateTuple = _cells.LSTMStateTuple
 
@@ -123,21 +124,8 @@ def stack_bidirectional_rnn(cells_fw, cells_bw, inputs,
   Raises:
     ValueError: empty, non-list or mismatched cell or initial-state lists.
   """
-  if not cells_fw:
-    raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
-  if not cells_bw:
-    raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
-  if not isinstance(cells_fw, list):
-    raise ValueError("cells_fw must be a list of RNNCells (one per layer).")
-  if not isinstance(cells_bw, list):
-    raise ValueError("cells_bw must be a list of RNNCells (one per layer).")
-  if len(cells_fw) != len(cells_bw):
-    raise ValueError("Forward and Backward cells must have the same depth.")
-  for what, states in (("fw", initial_states_fw), ("bw", initial_states_bw)):
-    if states is not None and (not isinstance(states, list) or
-                               len(states) != len(cells_fw)):
-      raise ValueError("initial_states_%s must be a list of state tensors "
-                       "(one per layer)." % what)
+  _rnn.check_stack_args(cells_fw, cells_bw, initial_states_fw,
+                        initial_states_bw)
   layer_input = inputs
   states_fw, states_bw = [], []
   with tf1.variable_scope(scope or "stack_bidirectional_rnn"):

@@ -4,6 +4,32 @@ from __future__ import absolute_import, division, print_function
 from legacy_pipeline._tf import tf, tf1
 
 
+def check_stack_args(cells_fw, cells_bw, initial_states_fw,
+                     initial_states_bw):
+  """The argument checks of TF 1.15's stacked bidirectional RNNs.
+
+  Raises:
+    ValueError: empty or non-list cell lists, lists of different lengths, or
+      an initial-state list that is not one state per layer (TF 1.15's
+      messages).
+  """
+  if not cells_fw:
+    raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
+  if not cells_bw:
+    raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
+  if not isinstance(cells_fw, list):
+    raise ValueError("cells_fw must be a list of RNNCells (one per layer).")
+  if not isinstance(cells_bw, list):
+    raise ValueError("cells_bw must be a list of RNNCells (one per layer).")
+  if len(cells_fw) != len(cells_bw):
+    raise ValueError("Forward and Backward cells must have the same depth.")
+  for what, states in (("fw", initial_states_fw), ("bw", initial_states_bw)):
+    if states is not None and (not isinstance(states, list) or
+                               len(states) != len(cells_fw)):
+      raise ValueError("initial_states_%s must be a list of state tensors "
+                       "(one per layer)." % what)
+
+
 def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs,
                                     initial_states_fw=None,
                                     initial_states_bw=None, dtype=None,
@@ -31,22 +57,7 @@ def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs,
   Raises:
     ValueError: empty or mismatched cell lists or initial state lists.
   """
-  if not cells_fw:
-    raise ValueError("Must specify at least one fw cell for BidirectionalRNN.")
-  if not cells_bw:
-    raise ValueError("Must specify at least one bw cell for BidirectionalRNN.")
-  if not isinstance(cells_fw, list):
-    raise ValueError("cells_fw must be a list of RNNCells (one per layer).")
-  if not isinstance(cells_bw, list):
-    raise ValueError("cells_bw must be a list of RNNCells (one per layer).")
-  if len(cells_fw) != len(cells_bw):
-    raise ValueError("Forward and Backward cells must have the same depth.")
-  for states, cells in ((initial_states_fw, cells_fw),
-                        (initial_states_bw, cells_bw)):
-    if states is not None and (not isinstance(states, list) or
-                               len(states) != len(cells)):
-      raise ValueError("initial_states must be a list of state tensors (one "
-                       "per layer).")
+  check_stack_args(cells_fw, cells_bw, initial_states_fw, initial_states_bw)
   layer_input = inputs
   states_fw, states_bw = [], []
   with tf1.variable_scope(scope or "stack_bidirectional_rnn"):
