@@ -119,6 +119,15 @@ def build(tf, ls, rc, rng):
       {"a": SYMBOLS, "b": SYMBOLS + 1}, EMB, feed_previous=feed)
   for key in sorted(outputs_dict):
     keep("one2many_" + key, outputs_dict[key], state_dict[key])
+  # Its own inputs' random numbers, and variables created last, so the draws
+  # of everything above stay as they were recorded.
+  own = np.random.RandomState(17)
+  with tf.variable_scope("emb_dec"):
+    init = tf.constant(own.uniform(-1, 1, (BATCH, 4)).astype(np.float32))
+    keep("emb_rnn_decoder", *ls.embedding_rnn_decoder(
+        [tf.constant(own.randint(0, SYMBOLS, BATCH).astype(np.int32))
+         for _ in range(3)], init, rc.GRUCell(4), SYMBOLS, EMB,
+        feed_previous=True, update_embedding_for_previous=False))
   # A training step's gradients: of the attention model's and the buckets'
   # losses, with respect to every variable they reach.
   total = tf.add_n(losses)

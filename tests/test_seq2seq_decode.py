@@ -219,3 +219,34 @@ def test_routes_serve_these_objects():
     mod = (seq2seq_decode if name in seq2seq_decode.__all__ else
            seq2seq_beam_search)
     assert _routes.resolve(path) is getattr(mod, name), path
+
+
+@pytest.mark.parametrize("impl", IMPLS)
+def test_outputs_are_the_named_tuples(impl):
+  """dynamic_decode returns the module's output and state classes, with TF
+  1.15's fields, for the basic and the beam-search decoder."""
+  ns = _namespace(impl)
+  cells = _Cells()
+  with tf.Graph().as_default():
+    embedding = tf.constant(np.eye(5, dtype=np.float32))
+    with v1.variable_scope("s", initializer=v1.constant_initializer(0.1)):
+      cell = cells.GRUCell(5)
+      helper = ns.GreedyEmbeddingHelper(embedding, tf.fill([2], 1), 0)
+      basic = ns.BasicDecoder(cell, helper, cell.zero_state(2, tf.float32))
+      out, state, lengths = ns.dynamic_decode(basic, maximum_iterations=3)
+      beam = ns.BeamSearchDecoder(
+          cell, embedding, tf.fill([2], 1), 0,
+          ns.tile_batch(cell.zero_state(2, tf.float32), 3), 3)
+      final, beam_state, _ = ns.dynamic_decode(beam, maximum_iterations=3)
+  assert isinstance(out, ns.BasicDecoderOutput)
+  assert out._fields == ("rnn_output", "sample_id")
+  assert isinstance(final, ns.FinalBeamSearchDecoderOutput)
+  assert final._fields == ("predicted_ids", "beam_search_decoder_output")
+  assert isinstance(final.beam_search_decoder_output,
+                    ns.BeamSearchDecoderOutput)
+  assert final.beam_search_decoder_output._fields == (
+      "scores", "predicted_ids", "parent_ids")
+  assert isinstance(beam_state, ns.BeamSearchDecoderState)
+  assert beam_state._fields == ("cell_state", "log_probs", "finished",
+                                "lengths", "accumulated_attention_probs")
+  assert lengths.dtype == tf.int32 and state.dtype == tf.float32
