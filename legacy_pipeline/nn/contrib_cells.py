@@ -66,18 +66,9 @@ class _NamedCell(cells.RNNCell):
     super(_NamedCell, self).__init__(reuse=reuse, name=name, dtype=dtype)
 
 
-class _VectorCell(_NamedCell):
-  """State and output: one [batch, num_units] tensor."""
-
-  _num_units = None
-
-  @property
-  def state_size(self):
-    return self._num_units
-
-  @property
-  def output_size(self):
-    return self._num_units
+class _VectorCell(_NamedCell, cells._VectorStateCell):  # pylint: disable=protected-access
+  """State and output: one [batch, num_units] tensor (cells' own sizes),
+  named like a TF 1.15 layer."""
 
 
 class _LSTMTupleCell(_NamedCell):
