@@ -34,7 +34,7 @@ pytestmark = pytest.mark.usefixtures("store")
 
 # The suite's short version (CI time); benchmarks/stress.sh runs 2,000, and
 # LEGACY_PIPELINE_STRESS_RUNS=150 gives the rate quoted below.
-STRESS_RUNS = int(os.environ.get("LEGACY_PIPELINE_STRESS_RUNS", "60"))
+STRESS_RUNS = int(os.environ.get("LEGACY_PIPELINE_STRESS_RUNS", "40"))
 
 
 def test_stress_end_of_input_under_load(store):
