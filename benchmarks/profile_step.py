@@ -2,6 +2,12 @@
 
   python benchmarks/profile_step.py --case tutorial|pipeline
       --impl contrib|inhouse|scheduled [--steps 200] [--top 15]
+  python benchmarks/profile_step.py --case prefetch --impl ...
+
+``--case prefetch`` profiles W1's prefetch instead: the op one state saver
+queue-runner thread runs per example (read, parse, and store one example), run
+from the main thread with no consumer, as ops and op time per example grouped
+as read+parse, the batch_sequences_with_states wrapper and the state saver.
 
 Builds bench.py's graph (the tutorial's training step, or W1's take + save),
 runs it with its queue runners, and prints: the wall time per step without
@@ -29,6 +35,12 @@ tf1 = bench.tf1
 
 
 def _group(node):
+  if node.startswith("batch_sequences_with_states/") and \
+      "InputQueueingStateSaver" not in node:
+    return "wrapper"
+  if "ReaderRead" in node or "ParseSingleSequenceExample" in node or \
+      node.startswith("input_producer"):
+    return "read+parse"
   if "InputQueueingStateSaver" in node or \
       node.startswith("batch_sequences_with_states"):
     return "state saver"
@@ -39,7 +51,72 @@ def _group(node):
   return "other"
 
 
+def _traced(sess, op, steps, by_group, by_op, ops):
+  """Runs `op` `steps` times with FULL_TRACE, adding up op time and counts."""
+  options = tf1.RunOptions(trace_level=tf1.RunOptions.FULL_TRACE,
+                           timeout_in_ms=120000)
+  for _ in range(steps):
+    meta = tf1.RunMetadata()
+    sess.run(op, options=options, run_metadata=meta)
+    for dev in meta.step_stats.dev_stats:
+      for node in dev.node_stats:
+        if node.node_name == "_SOURCE":
+          continue
+        us = node.op_end_rel_micros - node.op_start_rel_micros
+        by_group[_group(node.node_name)] += us
+        ops[_group(node.node_name)] += 1
+        by_op[node.node_name] += us
+
+
+def profile_prefetch(impl, steps, top):
+  """Ops and op time per example of W1's prefetch (see the module doc)."""
+  with tf.Graph().as_default():
+    bench._pipeline_graph(impl, bench._files(bench.DEFAULT_DATA), 32, 20)  # pylint: disable=protected-access
+    runners = tf1.get_collection(tf1.GraphKeys.QUEUE_RUNNERS)
+    saver_runner = runners[-1]  # batch_sequences_with_states' own runner
+    prefetch = saver_runner.enqueue_ops[0]
+    with tf1.Session() as sess:
+      sess.run(tf1.local_variables_initializer())
+      coord = tf1.train.Coordinator()
+      threads = []
+      for runner in runners[:-1]:
+        threads += runner.create_threads(sess, coord=coord, daemon=True,
+                                         start=True)
+      # W1 has 1,000 examples in flight at most (capacity): stay below it.
+      steps = min(steps, 400)
+      for _ in range(50):
+        sess.run(prefetch, options=bench.TIMEOUT)
+      start = time.time()
+      for _ in range(steps):
+        sess.run(prefetch, options=bench.TIMEOUT)
+      wall = 1e6 * (time.time() - start) / steps
+      by_group, by_op, ops = (collections.Counter(), collections.Counter(),
+                              collections.Counter())
+      _traced(sess, prefetch, steps, by_group, by_op, ops)
+      coord.request_stop()
+  _report("prefetch", impl, wall, steps, by_group, by_op, ops, top,
+          ("read+parse", "wrapper", "state saver", "other"), "example")
+
+
+def _report(case, impl, wall, steps, by_group, by_op, ops, top, groups,
+            unit):
+  total = sum(by_group.values()) / float(steps)
+  print("%s, %s, TF %s: %.0f us per %s (wall, untraced); traced: %.0f ops, "
+        "%.0f us op time per %s" % (case, impl, tf.version.VERSION, wall, unit,
+                                    sum(ops.values()) / float(steps), total,
+                                    unit))
+  for group in groups:
+    print("  %-12s %5.0f ops %7.0f us (%2.0f%%)" % (
+        group, ops[group] / float(steps), by_group[group] / float(steps),
+        100.0 * by_group[group] / max(1, sum(by_group.values()))))
+  print("  most expensive ops (us per %s):" % unit)
+  for name, us in by_op.most_common(top):
+    print("    %7.1f  %s" % (us / float(steps), name))
+
+
 def profile(case, impl, steps, top):
+  if case == "prefetch":
+    return profile_prefetch(impl, steps, top)
   with tf.Graph().as_default():
     if case == "tutorial":
       step = bench.tutorial_graph(impl)
@@ -56,37 +133,16 @@ def profile(case, impl, steps, top):
         for _ in range(steps):
           sess.run(step, options=bench.TIMEOUT)
         wall = 1e6 * (time.time() - start) / steps
-        options = tf1.RunOptions(trace_level=tf1.RunOptions.FULL_TRACE,
-                                 timeout_in_ms=120000)
-        by_group, by_op = collections.Counter(), collections.Counter()
-        ops = collections.Counter()
-        for _ in range(steps):
-          meta = tf1.RunMetadata()
-          sess.run(step, options=options, run_metadata=meta)
-          for dev in meta.step_stats.dev_stats:
-            for node in dev.node_stats:
-              if node.node_name == "_SOURCE":
-                continue
-              us = node.op_end_rel_micros - node.op_start_rel_micros
-              by_group[_group(node.node_name)] += us
-              ops[_group(node.node_name)] += 1
-              by_op[node.node_name] += us
-  total = sum(by_group.values()) / float(steps)
-  print("%s, %s, TF %s: %.0f us per step (wall, untraced); traced: %.0f ops, "
-        "%.0f us op time per step" % (case, impl, tf.version.VERSION, wall,
-                                      sum(ops.values()) / float(steps), total))
-  for group in ("state saver", "model", "optimizer", "other"):
-    print("  %-12s %5.0f ops %7.0f us (%2.0f%%)" % (
-        group, ops[group] / float(steps), by_group[group] / float(steps),
-        100.0 * by_group[group] / max(1, sum(by_group.values()))))
-  print("  most expensive ops (us per step):")
-  for name, us in by_op.most_common(top):
-    print("    %7.1f  %s" % (us / float(steps), name))
+        by_group, by_op, ops = (collections.Counter(), collections.Counter(),
+                                collections.Counter())
+        _traced(sess, step, steps, by_group, by_op, ops)
+  _report(case, impl, wall, steps, by_group, by_op, ops, top,
+          ("state saver", "model", "optimizer", "other"), "step")
 
 
 def main(argv=None):
   p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-  p.add_argument("--case", choices=["tutorial", "pipeline"],
+  p.add_argument("--case", choices=["tutorial", "pipeline", "prefetch"],
                  default="tutorial")
   p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled"],
                  default="scheduled")
