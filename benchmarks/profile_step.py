@@ -84,22 +84,29 @@ def profile_prefetch(impl, steps, top):
                                          start=True)
       # W1 has 1,000 examples in flight at most (capacity): stay below it.
       steps = min(steps, 400)
-      for _ in range(50):
-        sess.run(prefetch, options=bench.TIMEOUT)
-      start = time.time()
-      for _ in range(steps):
-        sess.run(prefetch, options=bench.TIMEOUT)
-      wall = 1e6 * (time.time() - start) / steps
-      by_group, by_op, ops = (collections.Counter(), collections.Counter(),
-                              collections.Counter())
-      _traced(sess, prefetch, steps, by_group, by_op, ops)
+      measured = _measure(sess, prefetch, 50, steps)
       coord.request_stop()
-  _report("prefetch", impl, wall, steps, by_group, by_op, ops, top,
-          ("read+parse", "wrapper", "state saver", "other"), "example")
+  _report("prefetch", impl, steps, top,
+          ("read+parse", "wrapper", "state saver", "other"), "example",
+          *measured)
 
 
-def _report(case, impl, wall, steps, by_group, by_op, ops, top, groups,
-            unit):
+def _measure(sess, op, warmup, steps):
+  """(wall us per run untraced, by_group, by_op, ops) over `steps` runs."""
+  for _ in range(warmup):
+    sess.run(op, options=bench.TIMEOUT)
+  start = time.time()
+  for _ in range(steps):
+    sess.run(op, options=bench.TIMEOUT)
+  wall = 1e6 * (time.time() - start) / steps
+  by_group, by_op, ops = (collections.Counter(), collections.Counter(),
+                          collections.Counter())
+  _traced(sess, op, steps, by_group, by_op, ops)
+  return wall, by_group, by_op, ops
+
+
+def _report(case, impl, steps, top, groups, unit, wall, by_group, by_op,
+            ops):
   total = sum(by_group.values()) / float(steps)
   print("%s, %s, TF %s: %.0f us per %s (wall, untraced); traced: %.0f ops, "
         "%.0f us op time per %s" % (case, impl, tf.version.VERSION, wall, unit,
@@ -127,17 +134,9 @@ def profile(case, impl, steps, top):
       sess.run([tf1.global_variables_initializer(),
                 tf1.local_variables_initializer()])
       with bench.queue_runners(sess):
-        for _ in range(100):
-          sess.run(step, options=bench.TIMEOUT)
-        start = time.time()
-        for _ in range(steps):
-          sess.run(step, options=bench.TIMEOUT)
-        wall = 1e6 * (time.time() - start) / steps
-        by_group, by_op, ops = (collections.Counter(), collections.Counter(),
-                                collections.Counter())
-        _traced(sess, step, steps, by_group, by_op, ops)
-  _report(case, impl, wall, steps, by_group, by_op, ops, top,
-          ("state saver", "model", "optimizer", "other"), "step")
+        measured = _measure(sess, step, 100, steps)
+  _report(case, impl, steps, top,
+          ("state saver", "model", "optimizer", "other"), "step", *measured)
 
 
 def main(argv=None):
