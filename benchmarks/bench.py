@@ -110,7 +110,8 @@ def _store_args(impl):
 
 
 def _pipeline_graph(impl, files, batch_size, num_unroll, source="queue"):
-  """W1's graph; source: queue (reader), tfdata, tfdata-journal."""
+  """W1's graph; source: queue (reader), tfdata, tfdata-journal,
+  tfdata-batched (32 records parsed and placed per run; scheduled store)."""
   common = dict(initial_states={"s": np.zeros([64], np.float32)},
                 num_unroll=num_unroll, batch_size=batch_size, num_threads=3,
                 capacity=1000, allow_small_batch=False, make_keys_unique=True,
@@ -124,6 +125,14 @@ def _pipeline_graph(impl, files, batch_size, num_unroll, source="queue"):
     batch = impl_module(impl).batch_sequences_with_states(
         input_key=key, input_sequences=seqs, input_context={},
         input_length=tf.shape(seqs["y"])[0], **common)
+  elif source == "tfdata-batched":
+    from legacy_pipeline.saver import batched  # pylint: disable=g-import-not-at-top
+    dataset = batched.sequence_example_batches(
+        files, FEATURES, records_per_run=32, num_epochs=None,
+        shuffle_files=True, seed=1)
+    common.pop("store", None)
+    common["num_threads"] = 1
+    batch = batched.batch_sequences_with_states_from_batches(dataset, **common)
   else:
     import legacy_pipeline as lp  # pylint: disable=g-import-not-at-top
     dataset = lp.sequence_example_dataset(files, FEATURES, num_epochs=None,
@@ -286,13 +295,17 @@ def main(argv=None):
   p.add_argument("--unroll", type=int, default=20)
   p.add_argument("--segments", type=int, default=40000)
   p.add_argument("--checkpoints", default="200000,1000000")
-  p.add_argument("--source", choices=["queue", "tfdata", "tfdata-journal"],
+  p.add_argument("--source", choices=["queue", "tfdata", "tfdata-journal",
+                                      "tfdata-batched"],
                  default="queue",
                  help="pipeline input: reader queue, tf.data, or tf.data with "
                  "checkpoint_in_flight=True (in-house only)")
   args = p.parse_args(argv)
   if args.impl == "contrib" and not tf.version.VERSION.startswith("1."):
     raise SystemExit("--impl contrib needs TF 1.x")
+  if args.source == "tfdata-batched" and args.impl != "scheduled":
+    raise SystemExit("--source tfdata-batched runs on the scheduled store: "
+                     "use --impl scheduled")
   if args.impl == "contrib" and args.source != "queue":
     raise SystemExit("--source %s is in-house only" % args.source)
   result = {"case": args.case, "impl": args.impl, "tf": tf.version.VERSION,

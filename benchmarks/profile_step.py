@@ -68,10 +68,11 @@ def _traced(sess, op, steps, by_group, by_op, ops):
         by_op[node.node_name] += us
 
 
-def profile_prefetch(impl, steps, top):
+def profile_prefetch(impl, steps, top, source="queue"):
   """Ops and op time per example of W1's prefetch (see the module doc)."""
   with tf.Graph().as_default():
-    bench._pipeline_graph(impl, bench._files(bench.DEFAULT_DATA), 32, 20)  # pylint: disable=protected-access
+    bench._pipeline_graph(impl, bench._files(bench.DEFAULT_DATA), 32, 20,  # pylint: disable=protected-access
+                          source)
     runners = tf1.get_collection(tf1.GraphKeys.QUEUE_RUNNERS)
     saver_runner = runners[-1]  # batch_sequences_with_states' own runner
     prefetch = saver_runner.enqueue_ops[0]
@@ -83,8 +84,10 @@ def profile_prefetch(impl, steps, top):
         threads += runner.create_threads(sess, coord=coord, daemon=True,
                                          start=True)
       # W1 has 1,000 examples in flight at most (capacity): stay below it.
-      steps = min(steps, 400)
-      measured = _measure(sess, prefetch, 50, steps)
+      # (A batched run admits 32 examples.)
+      batched = source == "tfdata-batched"
+      steps = min(steps, 12 if batched else 400)
+      measured = _measure(sess, prefetch, 5 if batched else 50, steps)
       coord.request_stop()
   _report("prefetch", impl, steps, top,
           ("read+parse", "wrapper", "state saver", "other"), "example",
@@ -121,15 +124,15 @@ def _report(case, impl, steps, top, groups, unit, wall, by_group, by_op,
     print("    %7.1f  %s" % (us / float(steps), name))
 
 
-def profile(case, impl, steps, top):
+def profile(case, impl, steps, top, source="queue"):
   if case == "prefetch":
-    return profile_prefetch(impl, steps, top)
+    return profile_prefetch(impl, steps, top, source)
   with tf.Graph().as_default():
     if case == "tutorial":
       step = bench.tutorial_graph(impl)
     else:
       step = bench._pipeline_graph(impl, bench._files(bench.DEFAULT_DATA), 32,  # pylint: disable=protected-access
-                                   20)
+                                   20, source)
     with tf1.Session() as sess:
       sess.run([tf1.global_variables_initializer(),
                 tf1.local_variables_initializer()])
@@ -145,11 +148,14 @@ def main(argv=None):
                  default="tutorial")
   p.add_argument("--impl", choices=["contrib", "inhouse", "scheduled"],
                  default="scheduled")
+  p.add_argument("--source", default="queue",
+                 choices=["queue", "tfdata", "tfdata-batched"],
+                 help="the pipeline case's input (bench.py --source)")
   p.add_argument("--steps", type=int, default=200)
   p.add_argument("--top", type=int, default=15)
   args = p.parse_args(argv)
   tf1.logging.set_verbosity(tf1.logging.ERROR)
-  profile(args.case, args.impl, args.steps, args.top)
+  profile(args.case, args.impl, args.steps, args.top, args.source)
 
 
 if __name__ == "__main__":

@@ -77,9 +77,12 @@ def main(argv=None):
           "--segments", segs]))
       record((name, "tutorial"), measure(py, ["--case", "tutorial",
                                               "--impl", impl]))
-    # The tf.data entry point, without and with the in-flight journal.
-    for source in ("tfdata", "tfdata-journal"):
+    # The tf.data entry point, without and with the in-flight journal, and
+    # the batched one (scheduled store only).
+    for source in ("tfdata", "tfdata-journal", "tfdata-batched"):
       for impl in ("inhouse", "scheduled"):
+        if source == "tfdata-batched" and impl == "inhouse":
+          continue
         record(("%s221" % ("barrier" if impl == "inhouse" else impl), source),
                measure(args.py221, [
                    "--case", "pipeline", "--source", source, "--impl", impl,
@@ -130,6 +133,8 @@ def main(argv=None):
           "%s/%s" % (n, s): med(n, s, "segments_per_s")
           for n in ("barrier221", "scheduled221")
           for s in ("tfdata", "tfdata-journal")},
+      "tfdata_batched_segments_per_s": med("scheduled221", "tfdata-batched",
+                                           "segments_per_s"),
       "scaling_us_per_segment": {"%s/b%d/u%d" % k: v
                                  for k, v in sorted(scaling.items())},
       "memory": memory,
@@ -180,6 +185,11 @@ def main(argv=None):
       "%.0f (%.2fx)" % (td["%s/tfdata-journal" % n],
                         td["%s/tfdata-journal" % n] / td["%s/tfdata" % n])
       for n in ("barrier221", "scheduled221")]))
+  batched = summary["tfdata_batched_segments_per_s"]
+  lines.append(row(
+      "W1 via batched tf.data (`--source tfdata-batched`: 32 records parsed "
+      "and placed per run), segments/s", blank + ["", "%.0f (%.2fx contrib)" % (
+          batched, batched / p_["contrib"])], ">= 4x contrib"))
   if memory:
     def growth(samples):
       at = dict((s["segments"], s["rss_mb"]) for s in samples)

@@ -14,6 +14,8 @@ Public API (graph mode, ``tf.compat.v1``):
 * ``batch_sequences_with_states_from_dataset``, ``sequence_example_dataset``
   -- the state saver fed from tf.data; ``constant_input_allowed`` -- opt out
   of the constant-input check.
+* ``batch_sequences_with_states_from_batches``, ``sequence_example_batches``
+  -- the same from batches of examples, parsed and placed many per run.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -36,10 +38,12 @@ _HOMES = {
     "Sequential": "legacy_pipeline.nn.keras.models",
     "add_stall_watchdog": "legacy_pipeline.saver.watchdog",
     "batch_sequences_with_states": "legacy_pipeline.saver.batching",
+    "batch_sequences_with_states_from_batches": "legacy_pipeline.saver.batched",
     "batch_sequences_with_states_from_dataset": "legacy_pipeline.saver.datasets",
     "constant_input_allowed": "legacy_pipeline.saver.constant_input",
     "dense": "legacy_pipeline.nn.layers",
     "queue_runners": "legacy_pipeline.saver.runners",
+    "sequence_example_batches": "legacy_pipeline.saver.batched",
     "sequence_example_dataset": "legacy_pipeline.saver.datasets",
 }
 
@@ -59,10 +63,12 @@ __all__ = [
     "Sequential",
     "add_stall_watchdog",
     "batch_sequences_with_states",
+    "batch_sequences_with_states_from_batches",
     "batch_sequences_with_states_from_dataset",
     "constant_input_allowed",
     "dense",
     "queue_runners",
+    "sequence_example_batches",
     "sequence_example_dataset",
 ]
 

@@ -197,9 +197,11 @@ class SaverQueueRunner(tf1.train.QueueRunner):
   Exported to a MetaGraph it is a plain QueueRunner (contrib's behaviour).
   """
 
-  def __init__(self, saver, num_threads):
+  def __init__(self, saver, num_threads, op=None):
+    """Runs `op` (default: the saver's prefetch op) in `num_threads` threads.
+    """
     super(SaverQueueRunner, self).__init__(
-        saver, [saver.prefetch_op] * num_threads,
+        saver, [saver.prefetch_op if op is None else op] * num_threads,
         queue_closed_exception_types=(tf.errors.OutOfRangeError,
                                       tf.errors.CancelledError))
     self._saver = saver

@@ -248,6 +248,168 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                          lambda: tf.identity(admit(), name="Admitted"))
     return tf.group(admitted_ok, name="StateSaverPrefetchGroup")
 
+  def admission(self, examples, name=None):
+    """Op placing several examples in one run (the batched entry point).
+
+    Args:
+      examples: list of tensors, each with a leading dimension ``k`` (the
+        examples, in order): key (string), length (int32), padded length
+        (int32, a multiple of num_unroll), start segment (int32), then the
+        saver's sequences ([k, T, ...], T >= every padded length), context
+        and initial states, each in name order.  Checked by the caller.
+      name: name scope (default ``Admission``).
+
+    Returns:
+      The op; it takes ``k`` capacity tokens under the admission lock, so
+      ``k`` must not exceed ``admit_limit`` (see admit_limit).
+    """
+    with self._reenter_scope():
+      with tf1.name_scope(name, "Admission"):
+        admitted = locked(self._admission,
+                          lambda: tf.identity(self._admit_many(examples),
+                                              name="Admitted"))
+        return tf.group(admitted, name="StateSaverAdmitGroup")
+
+  @property
+  def admit_limit(self):
+    """The most examples one ``admission`` run may place (see admit_limit)."""
+    return admit_limit(self._capacity, self._batch_size)
+
+  def _admit_many(self, got):
+    """Places the dequeued examples `got` (see staged_ops); runs under the
+    admission lock.  Returns a bool scalar computed after every insert."""
+    ns, nc = len(self._sequences), len(self._context)
+    keys, lengths, padded, starts = got[:4]
+    seqs = got[4:4 + ns]
+    ctx = got[4 + ns:4 + ns + nc]
+    states = got[4 + ns + nc:]
+    b, u = self._batch_size, self._num_unroll
+    k = tf.shape(keys)[0]
+    closed = tf.cast(self._token_queue.is_closed(), tf.int32)
+    refuse = self._end_of_input.enqueue_many(
+        (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
+        name="RefuseAfterClose")
+    stop_keys = tf.strings.join(["STOP:", keys], name="StringJoinStop")
+    register = self._register_keys(keys, stop_keys, [refuse])
+    with tf.control_dependencies([register]):
+      tokens = self._token_queue.enqueue_many(
+          (tf.fill(tf.expand_dims(k, 0), base._TOKEN),),  # pylint: disable=protected-access
+          name="EnqueueCapacityTokens")
+    with tf.control_dependencies([tokens]):
+      head = raw.LookupTableFindV2(
+          table_handle=self._schedule,
+          keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
+          default_value=tf.constant(0, tf.int64))
+      table_keys, table_used = raw.LookupTableExportV2(
+          table_handle=self._schedule, Tkeys=tf.int64, Tvalues=tf.int64)
+    first_batch = head[0]
+    table_keys = tf.reshape(table_keys, [-1])
+    table_used = tf.reshape(table_used, [-1])
+    batch_entry = table_keys >= 0
+    table_keys = tf.boolean_mask(table_keys, batch_entry)
+    table_used = tf.boolean_mask(table_used, batch_entry)
+    count = padded // u
+    stored = tf.cast(count - starts, tf.int64)
+    # Lane j is free from the first batch with at most j rows used (rows used
+    # never grow along the batches); each example takes the earliest lane.
+    lanes = first_batch + tf.reduce_sum(tf.cast(
+        tf.expand_dims(table_used, 1) > tf.range(b, dtype=tf.int64), tf.int64),
+        axis=0)
+    first = _place(lanes, stored)
+    ends = first + stored
+    # Every stored segment: its example and its batch, in insertion order.
+    width = tf.reduce_max(count)
+    steps = tf.range(width)
+    valid = tf.logical_and(steps >= tf.expand_dims(starts, 1),
+                           steps < tf.expand_dims(count, 1))
+    owner = tf.boolean_mask(
+        tf.tile(tf.expand_dims(tf.range(k), 1), tf.stack([1, width])), valid)
+    offset = tf.cast(tf.boolean_mask(
+        steps - tf.expand_dims(starts, 1), valid), tf.int64)
+    batch_nos = tf.gather(first, owner) + offset
+    old_end = tf.reduce_max(tf.concat([[first_batch], table_keys + 1], 0))
+    window = tf.maximum(tf.reduce_max(ends), old_end) - first_batch
+    before = tf.scatter_nd(tf.expand_dims(table_keys - first_batch, 1),
+                           table_used, tf.expand_dims(window, 0))
+    # A segment's row: the rows used before this run in its batch, plus the
+    # older examples of this run in that batch.
+    older = tf.expand_dims(tf.range(k), 0) < tf.expand_dims(owner, 1)
+    active = tf.logical_and(
+        tf.expand_dims(first, 0) <= tf.expand_dims(batch_nos, 1),
+        tf.expand_dims(batch_nos, 1) < tf.expand_dims(ends, 0))
+    rows = tf.gather(before, batch_nos - first_batch) + tf.reduce_sum(
+        tf.cast(tf.logical_and(older, active), tf.int64), axis=1)
+    used = before + tf.math.unsorted_segment_sum(
+        tf.ones_like(batch_nos), batch_nos - first_batch,
+        tf.cast(window, tf.int32))
+    done = tf.reduce_sum(tf.cast(tf.equal(used, b), tf.int32))
+    done64 = tf.cast(done, tf.int64)
+    numbers = first_batch + tf.range(window)
+    with tf.control_dependencies([head, table_keys]):
+      update = [
+          raw.LookupTableRemoveV2(table_handle=self._schedule,
+                                  keys=numbers[:done]),
+          raw.LookupTableInsertV2(table_handle=self._schedule,
+                                  keys=numbers[done:], values=used[done:]),
+          raw.LookupTableInsertV2(
+              table_handle=self._schedule,
+              keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
+              values=head + tf.stack([done64, tf.cast(k, tf.int64)]))]
+    prev = tf1.where(offset > 0, tf.concat([[-1], rows[:-1]], 0),
+                     -tf.ones_like(rows))
+    split = []
+    for v in seqs:
+      shape = v.get_shape().as_list()[2:]
+      # Time may be padded past the longest example (a batch of a larger
+      # element, or a padding queue): keep the first `width` segments.
+      cut = tf.reshape(v, base._dims([k, tf.shape(v)[1] // u, u], shape))  # pylint: disable=protected-access
+      split.append(tf.boolean_mask(cut[:, :width], valid))
+    facts = tf.stack([tf.cast(lengths, tf.int64), tf.cast(count, tf.int64),
+                      head[1] + _INT64_MIN + tf.range(tf.cast(k, tf.int64)),
+                      tf.cast(starts, tf.int64)], axis=1)
+    inserts = [
+        self._segments.enqueue_many([batch_nos * b + rows, prev] + split,
+                                    name="EnqueueSegments"),
+        self._firsts.enqueue_many([keys, facts] + list(ctx) + list(states),
+                                  name="EnqueueFirsts")]
+    with tf.control_dependencies(inserts + update):
+      complete = self._batches.enqueue_many(
+          (tf.fill(tf.expand_dims(done, 0), b),),
+          name="EnqueueCompleteBatches")
+    with tf.control_dependencies([complete]):
+      return tf.constant(True)
+
+  def _register_keys(self, keys, stop_keys, deps):
+    """_register_key for many examples at once: fails (InvalidArgumentError
+    naming the first offending key) if a key is in flight or repeats."""
+    with tf.control_dependencies(deps):
+      seen = raw.LookupTableFindV2(table_handle=self._in_flight,
+                                   keys=stop_keys,
+                                   default_value=tf.constant(-1, tf.int64))
+    unique, index = tf.unique(stop_keys)
+    n = tf.size(stop_keys)
+    first_seen = tf.math.unsorted_segment_min(tf.range(n), index,
+                                              tf.size(unique))
+    repeated = tf.gather(first_seen, index) < tf.range(n)
+    bad = tf.logical_or(seen >= 0, repeated)
+    culprit = tf.gather(tf.concat([keys, [""]], 0),
+                        tf.argmax(tf.concat([tf.cast(bad, tf.int32), [1]], 0),
+                                  output_type=tf.int32))
+    ok = tf1.Assert(
+        tf.logical_not(tf.reduce_any(bad)),
+        [tf.strings.join(["Duplicate key in flight: '", culprit,
+                          "' is already stored in the state saver (an "
+                          "example with the same key has not finished). Keys "
+                          "must be unique among examples in flight: use "
+                          "make_keys_unique=True or a capacity below the "
+                          "number of distinct examples."])],
+        name="CheckKeysNotInFlight")
+    with tf.control_dependencies([ok]):
+      return raw.LookupTableInsertV2(
+          table_handle=self._in_flight, keys=stop_keys,
+          values=tf.ones(tf.shape(stop_keys), tf.int64), name="RegisterKeys")
+
+
   # -- close ------------------------------------------------------------------
 
   def close(self, cancel_pending_enqueues=False, name=None):
@@ -501,3 +663,62 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
 
 
 stores.register("scheduled", ScheduledStateSaver)
+
+
+#: The most examples one admission run places (further bounded by capacity).
+ADMIT_MAX = 64
+
+
+def admit_limit(capacity, batch_size):
+  """How many examples one admission run may place: at most ADMIT_MAX, and
+  with a capacity ``C`` at most ``C - B + 1``.
+
+  Why that bound cannot deadlock.  An admission run takes its ``k`` capacity
+  tokens while holding the admission lock, and the batches it completes are
+  published only when it ends.  Every example already admitted that ends
+  before the frontier batch lies in published batches, so takes finish it
+  and free its token; at most ``B - 1`` examples (the frontier batch's rows)
+  can wait for batches not yet complete.  So ``C - (B - 1)`` tokens always
+  become free, and a run needing no more than that always gets them.
+  """
+  if capacity is None:
+    return ADMIT_MAX
+  return max(1, min(ADMIT_MAX, capacity - batch_size + 1))
+
+
+def _place(lanes, stored):
+  """First batch of each example: greedily, in order, the earliest free lane.
+
+  Args:
+    lanes: int64 [B], the batch each row lane is free from.
+    stored: int64 [k], segments each example stores.
+
+  Returns:
+    int64 [k]: the batch each example starts in.
+  """
+  k = tf.size(stored)
+
+  def body(i, lanes, starts):
+    lane = tf.argmin(lanes, output_type=tf.int32)
+    start = tf.gather(lanes, lane)
+    lanes = raw.TensorScatterAdd(tensor=lanes, indices=[[lane]],
+                                 updates=tf.expand_dims(stored[i], 0))
+    starts = raw.TensorScatterUpdate(tensor=starts, indices=[[i]],
+                                     updates=tf.expand_dims(start, 0))
+    return i + 1, lanes, starts
+
+  # A v1 loop (Enter/Merge/Switch/NextIteration) whatever the process's
+  # setting: a few cheap ops per example, where a v2 While runs a function
+  # per example.
+  v2 = tf1.control_flow_v2_enabled()
+  tf1.disable_control_flow_v2()
+  try:
+    _, _, starts = tf1.while_loop(
+        lambda i, *_: i < k, body,
+        [tf.constant(0), lanes, tf.zeros(tf.expand_dims(k, 0), tf.int64)],
+        back_prop=False, name="Place")
+  finally:
+    if v2:
+      tf1.enable_control_flow_v2()
+  return starts
+
