@@ -218,3 +218,29 @@ def test_argument_errors(h, tmp_path):
         files, {"x": tf1.io.VarLenFeature(tf.float32)})
   with pytest.raises(ValueError, match="no files"):
     batched.sequence_example_batches([], FEATURES)
+
+
+@pytest.mark.parametrize("run", range(4))
+def test_several_admitting_threads_deliver_every_segment_once(h, tmp_path,
+                                                              run):
+  # Admissions from 3 threads interleave in any order; each example's
+  # segments still come once, in order, with its own state chain.
+  lengths = [(7 * i + 3 * run) % 17 + 1 for i in range(30)]
+  files = _files(tmp_path, lengths, shards=3)
+  many = batched.batch_sequences_with_states_from_batches(
+      batched.sequence_example_batches(files, FEATURES, records_per_run=4),
+      {"s": np.zeros([2], np.float32)}, 3, 3, num_threads=3, capacity=6)
+  fetches = _consumer(many)
+  h.init_variables()
+  h.start_queue_runners()
+  seen = collections.defaultdict(list)
+  for batch in _drain(h, fetches):
+    key, seq, count, length, total, state = (batch[0], batch[1], batch[2],
+                                             batch[3], batch[4], batch[-1])
+    for i in range(len(key)):
+      seen[key[i].split(b":", 1)[1]].append(seq[i])
+      assert state[i][1] == 3 * seq[i]  # lengths of the earlier segments
+      assert count[i] == (total[i] + 2) // 3
+  assert sorted(len(v) for v in seen.values()) == sorted(
+      (n + 2) // 3 for n in lengths)
+  assert all(v == list(range(len(v))) for v in seen.values())
