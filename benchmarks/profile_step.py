@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 
 import argparse
 import collections
+import json
 import os
 import sys
 import time
@@ -122,6 +123,14 @@ def _report(case, impl, steps, top, groups, unit, wall, by_group, by_op,
   print("  most expensive ops (us per %s):" % unit)
   for name, us in by_op.most_common(top):
     print("    %7.1f  %s" % (us / float(steps), name))
+  # One machine-readable line, for run_all.py's table.
+  print("RESULT " + json.dumps({
+      "case": case, "impl": impl, "tf": tf.version.VERSION, "unit": unit,
+      "wall_us": wall, "ops": sum(ops.values()) / float(steps),
+      "op_us": total,
+      "ops_by_part": dict((g, ops[g] / float(steps)) for g in groups),
+      "us_by_part": dict((g, by_group[g] / float(steps)) for g in groups)},
+                                 sort_keys=True))
 
 
 def profile(case, impl, steps, top, source="queue"):

@@ -22,21 +22,22 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH = os.path.join(HERE, "bench.py")
+PROFILE = os.path.join(HERE, "profile_step.py")
 # RSS samples of the memory run (segments taken); growth is read from 200k
 # (after the ramp of the first ~100-300k segments) to 1M.
 MEMORY_MARKS = "100000,200000,400000,600000,800000,1000000"
 
 
-def measure(python, args, timeout=1800):
+def measure(python, args, timeout=1800, script=BENCH):
   env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
-  proc = subprocess.run([python, BENCH] + args, env=env,
+  proc = subprocess.run([python, script] + args, env=env,
                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                         timeout=timeout)
   for line in proc.stdout.decode().splitlines():
     if line.startswith("RESULT "):
       return json.loads(line[len("RESULT "):])
-  raise RuntimeError("bench.py %s failed:\n%s" % (
-      " ".join(args), proc.stderr.decode()[-3000:]))
+  raise RuntimeError("%s %s failed:\n%s" % (
+      os.path.basename(script), " ".join(args), proc.stderr.decode()[-3000:]))
 
 
 def main(argv=None):
@@ -93,6 +94,16 @@ def main(argv=None):
       record(("%s221" % case, "limit"), measure(args.py221, [
           "--case", case, "--data", data]))
     del rep
+  # Where the time goes, once per configuration: the prefetch per example
+  # and W1's consumer step per batch (profile_step.py).
+  profiles = {}
+  for name, _, py, impl in configs:
+    for case in ("prefetch", "pipeline"):
+      profiles[(name, case)] = measure(py, [
+          "--case", case, "--impl", impl, "--steps", "100" if args.quick
+          else "300"], script=PROFILE)
+      print("profile", name, case, json.dumps(profiles[(name, case)]))
+      sys.stdout.flush()
   scaling = {}
   for batch in (8, 32, 128, 512):
     for unroll in (5, 20, 100):
@@ -135,6 +146,7 @@ def main(argv=None):
           for s in ("tfdata", "tfdata-journal")},
       "tfdata_batched_segments_per_s": med("scheduled221", "tfdata-batched",
                                            "segments_per_s"),
+      "profiles": {"%s/%s" % k: v for k, v in profiles.items()},
       "scaling_us_per_segment": {"%s/b%d/u%d" % k: v
                                  for k, v in sorted(scaling.items())},
       "memory": memory,
@@ -190,6 +202,7 @@ def main(argv=None):
       "W1 via batched tf.data (`--source tfdata-batched`: 32 records parsed "
       "and placed per run), segments/s", blank + ["", "%.0f (%.2fx contrib)" % (
           batched, batched / p_["contrib"])], ">= 4x contrib"))
+  lines += _profile_rows(profiles, names, row)
   if memory:
     def growth(samples):
       at = dict((s["segments"], s["rss_mb"]) for s in samples)
@@ -208,12 +221,82 @@ def main(argv=None):
     lines.append("| %d | " % batch + " | ".join(
         "%.1f" % scaling[(n, batch, u)] for u in (5, 20, 100)
         for n in curve_names) + " |")
+  lines += _targets(summary, p_, t_, lim, td, batched, scaling, memory,
+                    curve_names)
   table = "\n".join(lines) + "\n"
   with open(os.path.join(args.out, "results.json"), "w") as f:
     json.dump(summary, f, indent=1, sort_keys=True)
   with open(os.path.join(args.out, "results.md"), "w") as f:
     f.write(table)
   print(table)
+
+
+def _profile_rows(profiles, names, row):
+  """Table rows from profile_step.py: op counts and time per example and
+  per batch, by part."""
+  def cell(name, case, fmt):
+    p = profiles[(name, case)]
+    return fmt(p)
+  out = [
+      row("prefetch: ops per example (read+parse / wrapper / state saver)",
+          [cell(n, "prefetch", lambda p: "%.0f (%.0f / %.0f / %.0f)" % (
+              p["ops"], p["ops_by_part"]["read+parse"],
+              p["ops_by_part"]["wrapper"], p["ops_by_part"]["state saver"]))
+           for n in names]),
+      row("prefetch: us per example, wall untraced (op time: read+parse / "
+          "wrapper / state saver)",
+          [cell(n, "prefetch", lambda p: "%.0f (%.0f / %.0f / %.0f)" % (
+              p["wall_us"], p["us_by_part"]["read+parse"],
+              p["us_by_part"]["wrapper"], p["us_by_part"]["state saver"]))
+           for n in names]),
+      row("consumer step: ops per batch of 32",
+          [cell(n, "pipeline", lambda p: "%.0f" % p["ops"]) for n in names]),
+      row("consumer step: us per batch, wall untraced (op time: state saver "
+          "/ other)",
+          [cell(n, "pipeline", lambda p: "%.0f (%.0f / %.0f)" % (
+              p["wall_us"], p["us_by_part"]["state saver"],
+              p["op_us"] - p["us_by_part"]["state saver"])) for n in names],
+          "<= 250 us on TF 2.21"),
+  ]
+  return out
+
+
+def _targets(summary, p_, t_, lim, td, batched, scaling, memory, curve):
+  """The targets of issue 27, each with its measure from this run."""
+  best = max(("barrier221", "scheduled221"), key=lambda n: p_[n])
+  limit = lim["tf221_per_record"]
+  cells = [(n, b, u) for b in (8, 32, 128, 512) for u in (5, 20, 100)
+           for n in curve if n != "contrib"]
+  worst = min(scaling[("contrib", b, u)] / scaling[(n, b, u)]
+              for n, b, u in cells)
+  step = summary["profiles"]["scheduled221/pipeline"]["wall_us"]
+  rows = [
+      ("W1, queue path", "%.2fx contrib (%s)" % (p_[best] / p_["contrib"],
+                                                 best), ">= 3x", 3.0,
+       p_[best] / p_["contrib"]),
+      ("W1 against the per-record read+parse ceiling (TF 2.21)",
+       "%.2f" % (p_[best] / limit), ">= 0.6", 0.6, p_[best] / limit),
+      ("W1 via tf.data (the faster of per-example and batched)",
+       "%.2fx contrib" % (max(batched, td["scheduled221/tfdata"]) /
+                          p_["contrib"]), ">= 4x", 4.0,
+       max(batched, td["scheduled221/tfdata"]) / p_["contrib"]),
+      ("every cell of the scaling grid", "worst %.2fx contrib" % worst,
+       ">= 1.0x", 1.0, worst),
+      ("tutorial", "%.2fx contrib (best store, TF 2.21)" % (
+          max(t_["barrier221"], t_["scheduled221"]) / t_["contrib"]),
+       ">= 1.0x", 1.0, max(t_["barrier221"], t_["scheduled221"]) /
+       t_["contrib"]),
+      ("consumer step, batch 32, TF 2.21 scheduled store",
+       "%.0f us" % step, "<= 250 us", -250.0, -step),
+  ]
+  out = ["", "Targets (issue 27), from this run:", "",
+         "| target | measured | wanted | met |", "|---|---|---|---|"]
+  for label, measured, wanted, bound, value in rows:
+    out.append("| %s | %s | %s | %s |" % (label, measured, wanted,
+                                          "yes" if value >= bound else "no"))
+  if memory:
+    out.append("| memory | see the RSS row | flat | see the RSS row |")
+  return out
 
 
 if __name__ == "__main__":
