@@ -157,27 +157,18 @@ def _hand_made(keys, lengths):
       "sequences": {"x": tf.ones([len(keys), steps, 2])}})
 
 
-def test_a_key_twice_in_one_element_is_refused(h):
+@pytest.mark.parametrize("keys,lengths,message", [
+    (["a", "b", "a"], [2, 2, 2],
+     r"Duplicate key in flight: \W+a\W+ is already stored"),
+    (["a", "empty"], [2, 0], r"Example \W+empty\W+ has a sequence of length 0"),
+], ids=["key-twice-in-one-element", "zero-length"])
+def test_a_bad_element_is_refused_naming_the_key(h, keys, lengths, message):
   many = batched.batch_sequences_with_states_from_batches(
-      _hand_made(["a", "b", "a"], [2, 2, 2]),
-      {"s": np.zeros([2], np.float32)}, 2, 2)
+      _hand_made(keys, lengths), {"s": np.zeros([2], np.float32)}, 2, 2)
   key = many.key
   h.init_variables()
   h.start_queue_runners()
-  with pytest.raises(tf.errors.InvalidArgumentError,
-                     match=r"Duplicate key in flight: \W+a\W+ is already stored"):
-    h.run(key)
-
-
-def test_a_zero_length_example_is_refused(h):
-  many = batched.batch_sequences_with_states_from_batches(
-      _hand_made(["a", "empty"], [2, 0]), {"s": np.zeros([2], np.float32)},
-      2, 2)
-  key = many.key
-  h.init_variables()
-  h.start_queue_runners()
-  with pytest.raises(tf.errors.InvalidArgumentError,
-                     match=r"Example \W+empty\W+ has a sequence of length 0"):
+  with pytest.raises(tf.errors.InvalidArgumentError, match=message):
     h.run(key)
 
 

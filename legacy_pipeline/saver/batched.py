@@ -18,6 +18,7 @@ from legacy_pipeline import _tf
 from legacy_pipeline._tf import tf, tf1
 from legacy_pipeline.saver import _checks
 from legacy_pipeline.saver import batching
+from legacy_pipeline.saver import datasets
 from legacy_pipeline.saver import scheduled
 from legacy_pipeline.saver import state_saver
 
@@ -61,19 +62,7 @@ def sequence_example_batches(files, sequence_features, context_features=None,
                       "%s; batches hold FixedLenSequenceFeature only (use "
                       "sequence_example_dataset for the others)" %
                       (k, type(feature).__name__))
-  names = tf.data.Dataset.from_tensor_slices(tf.constant(files))
-  names = names.shard(num_shards, shard_index)
-  if shuffle_files:
-    names = names.shuffle(len(files), seed=seed)
-  names = names.repeat(num_epochs)
   first = sorted(sequence_features)[0]
-
-  def keyed(path):
-    records = tf.data.TFRecordDataset(path)
-    index = tf.data.Dataset.range(2 ** 62)
-    return tf.data.Dataset.zip((index, records)).map(
-        lambda i, r: (tf.strings.join([path, ":", tf.strings.as_string(i)]),
-                      r))
 
   def parse(keys, records):
     context, sequences, lengths = tf1.io.parse_sequence_example(
@@ -83,7 +72,9 @@ def sequence_example_batches(files, sequence_features, context_features=None,
     return {"key": keys, "sequences": sequences, "context": context,
             "length": lengths[first], "lengths": lengths}
 
-  return names.flat_map(keyed).batch(records_per_run).map(
+  records = datasets.keyed_records(files, num_epochs, shuffle_files, seed,
+                                   num_shards, shard_index)
+  return records.batch(records_per_run).map(
       parse, num_parallel_calls=tf.data.experimental.AUTOTUNE).prefetch(2)
 
 

@@ -49,19 +49,7 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
   if shuffle_buffer < 0:
     raise ValueError("sequence_example_dataset: shuffle_buffer must be >= 0, "
                      "got %r" % (shuffle_buffer,))
-  names = tf.data.Dataset.from_tensor_slices(tf.constant(files))
-  names = names.shard(num_shards, shard_index)
-  if shuffle_files:
-    names = names.shuffle(len(files), seed=seed)
-  names = names.repeat(num_epochs)
   first = sorted(sequence_features)[0]
-
-  def keyed(path):
-    records = tf.data.TFRecordDataset(path)
-    index = tf.data.Dataset.range(2 ** 62)
-    return tf.data.Dataset.zip((index, records)).map(
-        lambda i, r: (tf.strings.join([path, ":", tf.strings.as_string(i)]),
-                      r))
 
   def parse(key, record):
     context, sequences = tf1.io.parse_single_sequence_example(
@@ -73,11 +61,33 @@ def sequence_example_dataset(files, sequence_features, context_features=None,
 
   # Parsing runs on tf.data's threads, in order (the saver's prefetch threads
   # then only dequeue parsed elements).
-  parsed = names.flat_map(keyed).map(
+  parsed = keyed_records(files, num_epochs, shuffle_files, seed, num_shards,
+                         shard_index).map(
       parse, num_parallel_calls=tf.data.experimental.AUTOTUNE)
   if shuffle_buffer:
     parsed = parsed.shuffle(shuffle_buffer, seed=seed)
   return parsed
+
+
+def keyed_records(files, num_epochs, shuffle_files, seed, num_shards,
+                  shard_index):
+  """Dataset of (key, record): the records of `files` keyed
+  ``<file>:<record index>``, in file order (shuffled per epoch with
+  `shuffle_files`), every num_shards-th file from shard_index."""
+  names = tf.data.Dataset.from_tensor_slices(tf.constant(files))
+  names = names.shard(num_shards, shard_index)
+  if shuffle_files:
+    names = names.shuffle(len(files), seed=seed)
+  names = names.repeat(num_epochs)
+
+  def keyed(path):
+    records = tf.data.TFRecordDataset(path)
+    index = tf.data.Dataset.range(2 ** 62)
+    return tf.data.Dataset.zip((index, records)).map(
+        lambda i, r: (tf.strings.join([path, ":", tf.strings.as_string(i)]),
+                      r))
+
+  return names.flat_map(keyed)
 
 
 def batch_sequences_with_states_from_dataset(

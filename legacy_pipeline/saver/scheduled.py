@@ -190,19 +190,13 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     def admit():
       # Refused after close (as the Barrier store: a one-element enqueue into
       # the closed end-of-input queue fails with CancelledError).
-      closed = tf.cast(self._token_queue.is_closed(), tf.int32)
-      refuse = self._end_of_input.enqueue_many(
-          (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
-          name="RefuseAfterClose")
+      refuse = self._refuse_after_close()
       register = self._register_key(stop_key, [refuse])
       with tf.control_dependencies([register]):
         token = self._token_queue.enqueue((tf.constant(base._TOKEN),),  # pylint: disable=protected-access
                                           name="EnqueueCapacityToken")
       with tf.control_dependencies([token]):
-        head = raw.LookupTableFindV2(
-            table_handle=self._schedule,
-            keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
-            default_value=tf.constant(0, tf.int64))
+        head = self._schedule_head()
       first_batch = head[0]
       batch_nos = first_batch + tf.range(tf.cast(stored, tf.int64))
       rows = raw.LookupTableFindV2(table_handle=self._schedule,
@@ -285,10 +279,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     states = got[4 + ns + nc:]
     b, u = self._batch_size, self._num_unroll
     k = tf.shape(keys)[0]
-    closed = tf.cast(self._token_queue.is_closed(), tf.int32)
-    refuse = self._end_of_input.enqueue_many(
-        (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
-        name="RefuseAfterClose")
+    refuse = self._refuse_after_close()
     stop_keys = tf.strings.join(["STOP:", keys], name="StringJoinStop")
     register = self._register_keys(keys, stop_keys, [refuse])
     with tf.control_dependencies([register]):
@@ -296,10 +287,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
           (tf.fill(tf.expand_dims(k, 0), base._TOKEN),),  # pylint: disable=protected-access
           name="EnqueueCapacityTokens")
     with tf.control_dependencies([tokens]):
-      head = raw.LookupTableFindV2(
-          table_handle=self._schedule,
-          keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
-          default_value=tf.constant(0, tf.int64))
+      head = self._schedule_head()
       table_keys, table_used = raw.LookupTableExportV2(
           table_handle=self._schedule, Tkeys=tf.int64, Tvalues=tf.int64)
     first_batch = head[0]
@@ -379,6 +367,14 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf.control_dependencies([complete]):
       return tf.constant(True)
 
+  def _schedule_head(self):
+    """int64 [2]: the first batch not yet complete, and the examples
+    admitted so far (read under the admission lock)."""
+    return raw.LookupTableFindV2(
+        table_handle=self._schedule,
+        keys=tf.constant([_BASE_BATCH, _ADMITTED], tf.int64),
+        default_value=tf.constant(0, tf.int64))
+
   def _register_keys(self, keys, stop_keys, deps):
     """_register_key for many examples at once: fails (InvalidArgumentError
     naming the first offending key) if a key is in flight or repeats."""
@@ -398,11 +394,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     ok = tf1.Assert(
         tf.logical_not(tf.reduce_any(bad)),
         [tf.strings.join(["Duplicate key in flight: '", culprit,
-                          "' is already stored in the state saver (an "
-                          "example with the same key has not finished). Keys "
-                          "must be unique among examples in flight: use "
-                          "make_keys_unique=True or a capacity below the "
-                          "number of distinct examples."])],
+                          base.DUPLICATE_KEY])],
         name="CheckKeysNotInFlight")
     with tf.control_dependencies([ok]):
       return raw.LookupTableInsertV2(

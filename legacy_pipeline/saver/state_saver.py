@@ -92,6 +92,11 @@ _TOKEN = 1
 # make_keys_unique draws its suffix from [0, KEY_SUFFIX_MAX), as contrib.
 KEY_SUFFIX_MAX = 100000000
 _UNBOUNDED = -1
+# What follows the key in the error for a key already in flight.
+DUPLICATE_KEY = ("' is already stored in the state saver (an example with "
+                 "the same key has not finished). Keys must be unique among "
+                 "examples in flight: use make_keys_unique=True or a capacity "
+                 "below the number of distinct examples.")
 
 
 def _sort_by_name(d):
@@ -936,11 +941,7 @@ class SequenceQueueingStateSaver(object):
     unique = tf1.Assert(
         tf.less(seen[0], 0),
         [tf.strings.join(["Duplicate key in flight: '", self._key,
-                          "' is already stored in the state saver (an "
-                          "example with the same key has not finished). Keys "
-                          "must be unique among examples in flight: use "
-                          "make_keys_unique=True or a capacity below the "
-                          "number of distinct examples."])],
+                          DUPLICATE_KEY])],
         name="CheckKeyNotInFlight")
     with tf.control_dependencies([unique]):
       return raw.LookupTableInsertV2(
@@ -959,12 +960,7 @@ class SequenceQueueingStateSaver(object):
     """
     deps = []
     if self._fillers:
-      # Enqueuing one element into the end-of-input queue fails with
-      # CancelledError once close() has closed it; zero elements is a no-op.
-      closed = tf.cast(self._token_queue.is_closed(), tf.int32)
-      deps.append(self._end_of_input.enqueue_many(
-          (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
-          name="RefuseAfterClose"))
+      deps.append(self._refuse_after_close())
     register = self._register_key(stop_key, deps)
     with tf.control_dependencies([register]):
       inserts = [self._store.insert_many(i, keys, v, name="BarrierInsert" + n)
@@ -989,6 +985,15 @@ class SequenceQueueingStateSaver(object):
       return tf.group(*everything, name="StateSaverPrefetchGroup")
     with tf.control_dependencies(everything):
       return tf.constant(True)
+
+  def _refuse_after_close(self):
+    """Op failing with CancelledError once the saver is closed (as a closed
+    store would): enqueuing one element into the closed end-of-input queue
+    fails; zero elements (still open) is a no-op."""
+    closed = tf.cast(self._token_queue.is_closed(), tf.int32)
+    return self._end_of_input.enqueue_many(
+        (tf.zeros(tf.expand_dims(closed, 0), tf.int32),),
+        name="RefuseAfterClose")
 
   def _filler_count(self):
     """How many filler entries close() writes (an int), see class doc."""
