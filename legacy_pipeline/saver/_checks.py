@@ -226,3 +226,11 @@ def check_fully_defined(kind, tensors, skip_first=False):
       raise ValueError("Shape for %s %s is not fully defined %s: %s" % (
           kind, k, "(ignoring first dimension)" if skip_first else "",
           v.get_shape()))
+
+
+def first_where(keys, bad):
+  """string scalar: the first of `keys` (string [n]) whose `bad` (bool [n])
+  holds, or "" if none does -- the key a batched check's message names."""
+  first = tf.argmax(tf.concat([tf.cast(bad, tf.int32), [1]], 0),
+                    output_type=tf.int32)
+  return tf.gather(tf.concat([keys, [""]], 0), first)

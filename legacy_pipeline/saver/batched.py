@@ -158,7 +158,7 @@ def batch_sequences_with_states_from_batches(
             dtype=tf.int32, seed=make_keys_unique_seed)
         keys = tf.strings.join([keys, tf.strings.as_string(suffix)])
       lengths = _checked_lengths(keys, tf.cast(element["length"], tf.int32),
-                                 element.get("lengths", {}), limit)
+                                 element.get("lengths", {}))
       count = tf.shape(keys)[0]
       tiled = collections.OrderedDict(
           (k, tf.tile(tf.expand_dims(v, 0), tf.concat(
@@ -224,27 +224,20 @@ def _padded(sequences, num_unroll):
   return out
 
 
-def _checked_lengths(keys, lengths, own_lengths, limit):
-  """`lengths`, after run-time checks of the element (messages name the
-  first offending key): at most `limit` examples, no length 0, and every
-  sequence's own length equal to the example's."""
-  count = tf.size(keys)
-  checks = [tf1.Assert(
-      count <= limit,
-      ["%s: an element holds" % _CALLER, count, "examples; one run admits "
-       "at most %d (ADMIT_MAX, and capacity - batch_size + 1)" % limit],
-      name="CheckExamplesPerRun")]
+def _checked_lengths(keys, lengths, own_lengths):
+  """`lengths`, after run-time checks of the element (the message names the
+  first offending key): no length 0, and every sequence's own length equal
+  to the example's.  (_split keeps elements within admit_limit.)"""
   bad = tf.equal(lengths, 0)
   for k in sorted(own_lengths):
     bad = tf.logical_or(bad, tf.not_equal(
         tf.cast(own_lengths[k], tf.int32), lengths))
-  culprit = tf.gather(tf.concat([keys, [""]], 0), tf.argmax(
-      tf.concat([tf.cast(bad, tf.int32), [1]], 0), output_type=tf.int32))
-  checks.append(tf1.Assert(
+  check = tf1.Assert(
       tf.logical_not(tf.reduce_any(bad)),
-      [tf.strings.join(["Example '", culprit, "' has a sequence of length 0 "
-                        "or sequences of different lengths (every sequence "
-                        "of an example must have its length, at least 1)"])],
-      name="CheckLengths"))
-  with tf.control_dependencies(checks):
+      [tf.strings.join(["Example '", _checks.first_where(keys, bad),
+                        "' has a sequence of length 0 or sequences of "
+                        "different lengths (every sequence of an example "
+                        "must have its length, at least 1)"])],
+      name="CheckLengths")
+  with tf.control_dependencies([check]):
     return tf.identity(lengths)

@@ -64,6 +64,7 @@ from __future__ import absolute_import, division, print_function
 
 import collections
 
+from legacy_pipeline.saver import _checks
 from legacy_pipeline.saver import state_saver as base
 from legacy_pipeline.saver import stores
 from legacy_pipeline._tf import locked, raw, tf, tf1
@@ -270,8 +271,8 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     return admit_limit(self._capacity, self._batch_size)
 
   def _admit_many(self, got):
-    """Places the dequeued examples `got` (see staged_ops); runs under the
-    admission lock.  Returns a bool scalar computed after every insert."""
+    """Places the examples `got` (see admission); runs under the admission
+    lock.  Returns a bool scalar computed after every insert."""
     ns, nc = len(self._sequences), len(self._context)
     keys, lengths, padded, starts = got[:4]
     seqs = got[4:4 + ns]
@@ -388,9 +389,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                                               tf.size(unique))
     repeated = tf.gather(first_seen, index) < tf.range(n)
     bad = tf.logical_or(seen >= 0, repeated)
-    culprit = tf.gather(tf.concat([keys, [""]], 0),
-                        tf.argmax(tf.concat([tf.cast(bad, tf.int32), [1]], 0),
-                                  output_type=tf.int32))
+    culprit = _checks.first_where(keys, bad)
     ok = tf1.Assert(
         tf.logical_not(tf.reduce_any(bad)),
         [tf.strings.join(["Duplicate key in flight: '", culprit,
@@ -701,7 +700,8 @@ def _place(lanes, stored):
 
   # A v1 loop (Enter/Merge/Switch/NextIteration) whatever the process's
   # setting: a few cheap ops per example, where a v2 While runs a function
-  # per example.
+  # per example.  (The toggle is process-wide, and restored at once: only
+  # this loop is built while it is off.)
   v2 = tf1.control_flow_v2_enabled()
   tf1.disable_control_flow_v2()
   try:
