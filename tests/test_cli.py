@@ -300,6 +300,7 @@ def test_report_verbose_and_json(old_code):
       [notebook + ":cell 3:2"], [notebook + ":cell 3:2"]]
 
 
+@pytest.mark.matrix_ends
 def test_usage_errors_and_an_empty_scan(tmp_path):
   rc, out, err = _run(_script("tf1-check") + ["--help"], tmp_path)
   assert rc == 0 and out.startswith("usage: tf1-check") and "--json" in out

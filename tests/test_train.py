@@ -192,6 +192,7 @@ def _journaled_at(model_dir, step):
   return len(v1.train.load_variable(path, names[0]))
 
 
+@pytest.mark.matrix_ends
 @pytest.mark.parametrize("input_kind", ["queue", "tfdata"])
 def test_killed_run_resumes_from_latest_checkpoint(tmp_path, input_kind):
   model_dir = str(tmp_path / "m")
@@ -234,6 +235,7 @@ def test_killed_run_resumes_from_latest_checkpoint(tmp_path, input_kind):
   assert report["final_checkpoint_step"] == target == _ckpt_step(model_dir)
 
 
+@pytest.mark.matrix_ends
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT],
                          ids=["SIGTERM", "SIGINT"])
 def test_signal_saves_a_checkpoint_and_exits_cleanly(tmp_path, sig):
@@ -269,6 +271,7 @@ def _free_ports(n):
       s.close()
 
 
+@pytest.mark.matrix_ends
 def test_localhost_cluster_one_ps_two_workers(tmp_path):
   ps, w0, w1 = _free_ports(3)
   model_dir = str(tmp_path / "m")
