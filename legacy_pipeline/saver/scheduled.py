@@ -84,9 +84,10 @@ class _ScheduleView(object):
   """What the ``barrier`` property offers for the scheduled store: its name
   and sizes (for summaries and the stall watchdog)."""
 
-  def __init__(self, segments, batches):
+  def __init__(self, segments, batches, batch_size):
     self._segments = segments
     self._batches = batches
+    self._batch_size = batch_size
 
   @property
   def name(self):
@@ -98,8 +99,11 @@ class _ScheduleView(object):
     return self._segments.queue_ref
 
   def ready_size(self, name=None):
-    """int32: segments stored and not taken (placed in the batch stream)."""
-    return self._segments.size(name=name)
+    """int32: segments stored and not taken: those of batches not yet
+    complete, and batch_size per whole batch waiting (prototype: a batch
+    flushed by close counts batch_size rows)."""
+    return tf.add(self._segments.size(),
+                  self._batch_size * self._batches.size(), name=name)
 
   def incomplete_size(self, name=None):
     """int32: always 0 (no segment here waits for a state)."""
@@ -127,8 +131,17 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         shapes=[[]] + [[u] + v.get_shape().as_list()[1:]
                        for v in self._sequences.values()],
         name="scheduled_segments")
-    self._batches = tf1.FIFOQueue(base._UNBOUNDED, [tf.int32], shapes=[[]],  # pylint: disable=protected-access
-                                  name="scheduled_batches")
+    # Whole batches ready to take: batch number, row count, each row's row
+    # in the batch before, and the sequences, batch_size rows each (rows past
+    # the count are zeros).  Only segments of batches not yet complete wait
+    # in the segments queue.
+    b = self._batch_size
+    self._batch_specs = [(tf.int64, []), (tf.int32, []), (tf.int64, [b])] + [
+        (v.dtype, [b, u] + v.get_shape().as_list()[1:])
+        for v in self._sequences.values()]
+    self._batches = tf1.FIFOQueue(
+        base._UNBOUNDED, [d for d, _ in self._batch_specs],  # pylint: disable=protected-access
+        shapes=[sh for _, sh in self._batch_specs], name="scheduled_batches")
     # What a new row brings: its key, its facts, its context and initial
     # states (in insertion order, one element per example).
     firsts = ([tf.string, tf.int64] + [v.dtype for v in
@@ -159,13 +172,14 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     graph = tf1.get_default_graph()
     shared = graph.unique_name("take_lock", mark_as_used=False)
     self._take_mutex = raw.MutexV2(shared_name=shared, name="take_lock")
-    return _ScheduleView(self._segments, self._batches)
+    return _ScheduleView(self._segments, self._batches, self._batch_size)
 
   def stats(self):
     """As SequenceQueueingStateSaver.stats; ``ready`` counts the segments
     placed and not taken, ``incomplete`` is 0 (none waits for a state)."""
     return collections.OrderedDict([
-        ("ready", self._segments.size()),
+        ("ready", self._segments.size() +
+         self._batch_size * self._batches.size()),
         ("incomplete", tf.zeros([], tf.int32)),
         ("in_flight", self._token_queue.size()),
         ("closed", self._token_queue.is_closed()),
@@ -226,16 +240,13 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       prev = tf.concat([[-1], rows[:-1]], 0)
       example = facts + tf.stack([0, 0, head[1] + _INT64_MIN, 0])
       inserts = [
-          self._segments.enqueue_many([priorities, prev] + split,
-                                      name="EnqueueSegments"),
           self._firsts.enqueue([self._key, example] +
                                list(self._context.values()) +
                                list(self._states.values()),
                                name="EnqueueFirsts")]
       with tf.control_dependencies(inserts + update):
-        complete = self._batches.enqueue_many(
-            (tf.fill(tf.expand_dims(done, 0), self._batch_size),),
-            name="EnqueueCompleteBatches")
+        complete = self._publish(priorities, prev, split, first_batch, done,
+                                 tf.reduce_sum(rows[:done]))
       with tf.control_dependencies([complete]):
         return tf.constant(True)
 
@@ -357,16 +368,50 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                       head[1] + _INT64_MIN + tf.range(tf.cast(k, tf.int64)),
                       tf.cast(starts, tf.int64)], axis=1)
     inserts = [
-        self._segments.enqueue_many([batch_nos * b + rows, prev] + split,
-                                    name="EnqueueSegments"),
         self._firsts.enqueue_many([keys, facts] + list(ctx) + list(states),
                                   name="EnqueueFirsts")]
     with tf.control_dependencies(inserts + update):
-      complete = self._batches.enqueue_many(
-          (tf.fill(tf.expand_dims(done, 0), b),),
-          name="EnqueueCompleteBatches")
+      complete = self._publish(batch_nos * b + rows, prev, split, first_batch,
+                               done, tf.reduce_sum(before[:done]))
     with tf.control_dependencies([complete]):
       return tf.constant(True)
+
+  def _publish(self, places, prev, split, first_batch, done, waiting):
+    """Op storing new segments: those of the `done` batches they complete
+    (from first_batch on) go out as whole batches, with the `waiting`
+    segments of those batches stored before; the rest wait.
+
+    Args:
+      places: int64 [S], ``batch * batch_size + row`` of each new segment.
+      prev: int64 [S], the row of each one's example in the batch before.
+      split: the new segments of each sequence, [S, num_unroll, ...].
+      first_batch: int64, the first batch not complete before this run.
+      done: int32, batches completed by this run (from first_batch on).
+      waiting: int64, segments of those batches stored by earlier runs.
+    """
+    b = self._batch_size
+    now = places < (first_batch + tf.cast(done, tf.int64)) * b
+    later = tf.logical_not(now)
+    old = self._segments.dequeue_many(tf.cast(waiting, tf.int32),
+                                      name="DequeueCompleted")
+    columns = [places, prev] + list(split)
+    merged = [tf.concat([o, tf.boolean_mask(c, now)], 0)
+              for o, c in zip(old, columns)]
+    order = tf.argsort(merged[0])
+    whole = []
+    for c in merged[1:]:
+      rest = c.get_shape().as_list()[1:]
+      whole.append(tf.reshape(tf.gather(c, order),
+                              base._dims([done, b], rest)))  # pylint: disable=protected-access
+    with tf.control_dependencies([old[0]]):
+      wait = self._segments.enqueue_many(
+          [tf.boolean_mask(c, later) for c in columns],
+          name="EnqueueSegments")
+    numbers = first_batch + tf.range(tf.cast(done, tf.int64))
+    with tf.control_dependencies([wait]):
+      return self._batches.enqueue_many(
+          [numbers, tf.fill(tf.expand_dims(done, 0), b)] + whole,
+          name="EnqueueCompleteBatches")
 
   def _schedule_head(self):
     """int64 [2]: the first batch not yet complete, and the examples
@@ -420,7 +465,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
           tokens = self._token_queue.close(False, name="FIFOClose")
         with tf.control_dependencies([tokens]):
           flush = [] if not self._allow_small_batch else [
-              self._batches.enqueue_many((self._incomplete_batches(),),
+              self._batches.enqueue_many(self._incomplete_batches(),
                                          name="EnqueueIncompleteBatches")]
         with tf.control_dependencies(flush):
           batches = self._batches.close(False, name="BatchesClose")
@@ -429,24 +474,32 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       return tf.group(locked(self._admission, shut), name=scope)
 
   def _incomplete_batches(self):
-    """int32 [k]: row counts of the batches not yet complete, in order."""
-    keys, values = raw.LookupTableExportV2(table_handle=self._schedule,
-                                           Tkeys=tf.int64, Tvalues=tf.int64)
-    keys = tf.reshape(keys, [-1])
-    values = tf.reshape(values, [-1])
-    real = tf.logical_and(keys >= 0, values > 0)
-    keys = tf.boolean_mask(keys, real)
-    values = tf.boolean_mask(values, real)
-    order = tf.argsort(keys)
-    return tf.cast(tf.gather(values, order), tf.int32)
+    """The batches not yet complete, whole and in order (each padded with
+    zero rows to batch_size): every waiting segment, grouped by batch."""
+    b = self._batch_size
+    waiting = self._segments.dequeue_many(self._segments.size(),
+                                          name="DequeueIncomplete")
+    places = waiting[0]
+    numbers, which = tf.unique(places // b)
+    count = tf.size(numbers)
+    rows = tf.math.unsorted_segment_sum(tf.ones_like(which), which, count)
+    at = tf.stack([tf.cast(which, tf.int64), places % b], 1)
+    out = [numbers, rows]
+    for c, (_, shape) in zip(waiting[1:], self._batch_specs[2:]):
+      out.append(tf.scatter_nd(at, c, tf.concat(
+          [tf.cast(tf.expand_dims(count, 0), tf.int64),
+           tf.constant(shape, tf.int64)], 0)))
+    return out
 
   def _wake_after_failure(self):
     """The wake-up after an input failure: a token that makes a waiting take
     check the failure (none once the batches queue is closed: a take there
     ends by itself; a zero-element enqueue is a no-op)."""
     open_ = tf.cast(tf.logical_not(self._batches.is_closed()), tf.int32)
-    return [self._batches.enqueue_many(
-        (tf.fill(tf.expand_dims(open_, 0), _WAKE),), name="Wake")]
+    wake = [tf.fill(tf.expand_dims(open_, 0), tf.constant(_WAKE, d))
+            if not sh else tf.zeros(base._dims([open_], sh), d)  # pylint: disable=protected-access
+            for d, sh in self._batch_specs]
+    return [self._batches.enqueue_many(wake, name="Wake")]
 
   # -- take ---------------------------------------------------------------------
 
@@ -456,13 +509,13 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf.control_dependencies([lock]):
       deps = [self._raise_if_failed()]
     with tf.control_dependencies(deps):
-      rows = self._batches.dequeue(name="DequeueBatch")
-    with tf.control_dependencies([self._raise_if_failed(after=[rows])]):
-      rows = tf.maximum(rows, 0)
-    taken = self._segments.dequeue_many(rows, name="DequeueSegments")
-    batch_no = taken[0][0] // self._batch_size
-    sequences = collections.OrderedDict(zip(self._seq_names, taken[2:]))
-    prev = tf.cast(taken[1], tf.int32)
+      batch = self._batches.dequeue(name="DequeueBatch")
+    with tf.control_dependencies([self._raise_if_failed(after=[batch[1]])]):
+      rows = tf.maximum(batch[1], 0)
+    batch_no = batch[0]
+    sequences = collections.OrderedDict(
+        (k, v[:rows]) for k, v in zip(self._seq_names, batch[3:]))
+    prev = tf.cast(batch[2][:rows], tf.int32)
     n_new = tf.reduce_sum(tf.cast(prev < 0, tf.int32))
     n_old = rows - n_new
     carried_rows = prev[:n_old]
