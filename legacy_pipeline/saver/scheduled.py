@@ -389,6 +389,27 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       done: int32, batches completed by this run (from first_batch on).
       waiting: int64, segments of those batches stored by earlier runs.
     """
+    pred = done > 0
+    columns = [places, prev] + list(split)
+    # No batch completed (most runs of one example): every segment waits,
+    # and none of the publishing ops runs.
+    wait_all = self._segments.enqueue_many(
+        [raw.Switch(data=c, pred=pred)[0] for c in columns],
+        name="EnqueueSegmentsOnly")
+    live = [raw.Switch(data=t, pred=pred)[1]
+            for t in columns + [first_batch, done, waiting]]
+    published = self._publish_batches(live[0], live[1], live[2:-3],
+                                      *live[-3:])
+    pred_false, pred_true = raw.Switch(data=pred, pred=pred)
+    with tf.control_dependencies([wait_all]):
+      idle = tf.identity(pred_false)
+    with tf.control_dependencies([published]):
+      busy = tf.identity(pred_true)
+    return raw.Merge(inputs=[idle, busy]).output
+
+  def _publish_batches(self, places, prev, split, first_batch, done,
+                       waiting):
+    """_publish when `done` > 0."""
     b = self._batch_size
     now = places < (first_batch + tf.cast(done, tf.int64)) * b
     later = tf.logical_not(now)
