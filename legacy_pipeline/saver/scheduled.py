@@ -75,6 +75,10 @@ from legacy_pipeline._tf import locked, raw, tf, tf1
 _TOTAL, _COUNT, _INDEX, _STEP = range(4)
 # Keys of the schedule table besides the batch numbers (which are >= 0).
 _BASE_BATCH, _ADMITTED = -1, -2
+# After a close, the row counts of the flushed (short) batches, by position
+# from the end of the batches queue: the last one at _SHORT, the one before
+# at _SHORT - 1, ...  (a whole batch has no entry).
+_SHORT = -3
 _INT64_MIN = -(2 ** 63)
 # A token that wakes a waiting take after an input failure.
 _WAKE = -1
@@ -84,10 +88,11 @@ class _ScheduleView(object):
   """What the ``barrier`` property offers for the scheduled store: its name
   and sizes (for summaries and the stall watchdog)."""
 
-  def __init__(self, segments, batches, batch_size):
+  def __init__(self, segments, batches, batch_size, schedule):
     self._segments = segments
     self._batches = batches
     self._batch_size = batch_size
+    self._schedule = schedule
 
   @property
   def name(self):
@@ -100,10 +105,14 @@ class _ScheduleView(object):
 
   def ready_size(self, name=None):
     """int32: segments stored and not taken: those of batches not yet
-    complete, and batch_size per whole batch waiting (prototype: a batch
-    flushed by close counts batch_size rows)."""
+    complete, and the rows of every batch waiting in the batches queue."""
+    waiting = self._batches.size()
+    at = _SHORT - tf.range(tf.cast(waiting, tf.int64))
+    rows = raw.LookupTableFindV2(
+        table_handle=self._schedule, keys=at,
+        default_value=tf.constant(self._batch_size, tf.int64))
     return tf.add(self._segments.size(),
-                  self._batch_size * self._batches.size(), name=name)
+                  tf.cast(tf.reduce_sum(rows), tf.int32), name=name)
 
   def incomplete_size(self, name=None):
     """int32: always 0 (no segment here waits for a state)."""
@@ -172,14 +181,15 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     graph = tf1.get_default_graph()
     shared = graph.unique_name("take_lock", mark_as_used=False)
     self._take_mutex = raw.MutexV2(shared_name=shared, name="take_lock")
-    return _ScheduleView(self._segments, self._batches, self._batch_size)
+    self._view = _ScheduleView(self._segments, self._batches,
+                               self._batch_size, self._schedule)
+    return self._view
 
   def stats(self):
     """As SequenceQueueingStateSaver.stats; ``ready`` counts the segments
     placed and not taken, ``incomplete`` is 0 (none waits for a state)."""
     return collections.OrderedDict([
-        ("ready", self._segments.size() +
-         self._batch_size * self._batches.size()),
+        ("ready", self._view.ready_size()),
         ("incomplete", tf.zeros([], tf.int32)),
         ("in_flight", self._token_queue.size()),
         ("closed", self._token_queue.is_closed()),
@@ -510,7 +520,14 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       out.append(tf.scatter_nd(at, c, tf.concat(
           [tf.cast(tf.expand_dims(count, 0), tf.int64),
            tf.constant(shape, tf.int64)], 0)))
-    return out
+    # ready_size's record of the short rows, the last batch at _SHORT.
+    short = raw.LookupTableInsertV2(
+        table_handle=self._schedule,
+        keys=tf.range(tf.cast(count, tf.int64)) - tf.cast(count, tf.int64)
+        + (_SHORT + 1),
+        values=tf.cast(rows, tf.int64), name="RecordShortBatches")
+    with tf.control_dependencies([short]):
+      return [tf.identity(t) for t in out]
 
   def _wake_after_failure(self):
     """The wake-up after an input failure: a token that makes a waiting take
