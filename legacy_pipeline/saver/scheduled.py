@@ -13,18 +13,22 @@ stored, and the segments can be batched ahead, off the consumer's step.
 
 The data path (all TF graph ops; no Python in a step):
 
-* prefetch (one run per example, under the admission lock): reads the
-  *schedule* table (rows used per batch not yet complete, the first such
-  batch, the examples admitted so far), places the example, pushes all its
-  segments at once into a PriorityQueue keyed by ``t * batch_size + r``, its
-  context and initial states into the *firsts* FIFO (insertion order), and
-  one token per batch it completed into the *batches* FIFO.
-* take: one token (the batch's row count), one ``dequeue_many`` of that many
-  segments (exactly batch ``t``: every earlier batch is taken, every segment
-  of ``t`` is stored before its token), the new rows' contexts and initial
-  states from *firsts* (new rows are the last rows of a batch), and the
-  continuing rows' contexts and states gathered from the previous batch by
-  the row each segment recorded at placement.
+* prefetch (one run per example, under the admission lock; or one run per
+  batch of examples, ``admission``): reads the *schedule* table (rows used
+  per batch not yet complete, the first such batch, the examples admitted so
+  far), places the example, and pushes its context and initial states into
+  the *firsts* FIFO (insertion order).  Batches complete in order.  A run
+  that completes none pushes the example's segments into a PriorityQueue
+  keyed by ``t * batch_size + r``; one that completes batches (``_publish``,
+  behind a Switch on that condition) dequeues their segments stored before,
+  adds its own, orders them by place and enqueues each batch whole -- number,
+  row count, each row's row in the batch before, the sequences -- into the
+  *batches* FIFO; its other segments wait in the PriorityQueue.
+* take: one element of *batches* (batch ``t``: every earlier batch is
+  taken), the new rows' contexts and initial states from *firsts* (new rows
+  are the last rows of a batch), and the continuing rows' contexts and states
+  gathered from the previous batch by the row each segment recorded at
+  placement.
 * ``save_state`` stores the batch's whole state (padded to ``batch_size``
   rows) with its batch number in a one-slot carry queue; the next take's
   ``state()`` drains it and checks the batch number, so a state that was not
@@ -43,11 +47,10 @@ End of input, close, cancel and failures (the same contract as the Barrier
 store; see SequenceQueueingStateSaver):
 
 * plain close, under the admission lock (no example is half stored): later
-  prefetches are refused; with ``allow_small_batch`` the incomplete batches
-  get their tokens (their row counts, in order); then *batches* closes.  A
-  take already waiting gets a partial batch or OutOfRangeError; the
-  PriorityQueue is never closed (a take dequeues from it only what a token
-  says is there).
+  prefetches are refused; with ``allow_small_batch`` the segments still
+  waiting are grouped into short batches (zero rows after the last, their row
+  counts recorded for ``ready_size``) and enqueued in order; then *batches*
+  closes.  A take already waiting gets a partial batch or OutOfRangeError.
 * cancelling close: blocked prefetches fail (their capacity token is
   cancelled) and later ones are refused, ``save_state`` fails with
   CancelledError, incomplete batches are discarded.  Complete batches still
@@ -57,7 +60,7 @@ store; see SequenceQueueingStateSaver):
   after the cancel, or an empty *batches* queue, ends the take with
   OutOfRangeError.
 * a failing prefetch (``report_failure_op``): the message is recorded, a
-  wake token is queued, and every later take (and one waiting now) fails
+  wake element is queued, and every later take (and one waiting now) fails
   with InvalidArgumentError carrying it.
 """
 from __future__ import absolute_import, division, print_function
@@ -198,7 +201,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
   # -- prefetch ---------------------------------------------------------------
 
   def _build_prefetch(self):
-    """One example: checks, schedule, segments, firsts, batch tokens."""
+    """One example: checks, schedule, firsts, segments, whole batches."""
     count, steps, stored = self._segments_to_store()
     u = self._num_unroll
     split = []
@@ -655,7 +658,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     """
     queue = self._carry[slot]
     name = slot if isinstance(slot, str) else "%s_%s" % slot
-    # The size is read under the take lock (after the batch token): read
+    # The size is read under the take lock (after the batch element): read
     # before it, it could miss the value a concurrent take is storing.
     with tf.control_dependencies([self._rows_taken]):
       size = queue.size()
