@@ -13,18 +13,22 @@ stored, and the segments can be batched ahead, off the consumer's step.
 
 The data path (all TF graph ops; no Python in a step):
 
-* prefetch (one run per example, under the admission lock): reads the
-  *schedule* table (rows used per batch not yet complete, the first such
-  batch, the examples admitted so far), places the example, pushes all its
-  segments at once into a PriorityQueue keyed by ``t * batch_size + r``, its
-  context and initial states into the *firsts* FIFO (insertion order), and
-  one token per batch it completed into the *batches* FIFO.
-* take: one token (the batch's row count), one ``dequeue_many`` of that many
-  segments (exactly batch ``t``: every earlier batch is taken, every segment
-  of ``t`` is stored before its token), the new rows' contexts and initial
-  states from *firsts* (new rows are the last rows of a batch), and the
-  continuing rows' contexts and states gathered from the previous batch by
-  the row each segment recorded at placement.
+* prefetch (one run per example, under the admission lock; or one run per
+  batch of examples, ``admission``): reads the *schedule* table (rows used
+  per batch not yet complete, the first such batch, the examples admitted so
+  far), places the example, and pushes its context and initial states into
+  the *firsts* FIFO (insertion order).  Batches complete in order.  A run
+  that completes none pushes the example's segments into a PriorityQueue
+  keyed by ``t * batch_size + r``; one that completes batches (``_publish``,
+  behind a Switch on that condition) dequeues their segments stored before,
+  adds its own, orders them by place and enqueues each batch whole -- number,
+  row count, each row's row in the batch before, the sequences -- into the
+  *batches* FIFO; its other segments wait in the PriorityQueue.
+* take: one element of *batches* (batch ``t``: every earlier batch is
+  taken), the new rows' contexts and initial states from *firsts* (new rows
+  are the last rows of a batch), and the continuing rows' contexts and states
+  gathered from the previous batch by the row each segment recorded at
+  placement.
 * ``save_state`` stores the batch's whole state (padded to ``batch_size``
   rows) with its batch number in a one-slot carry queue; the next take's
   ``state()`` drains it and checks the batch number, so a state that was not
@@ -43,11 +47,10 @@ End of input, close, cancel and failures (the same contract as the Barrier
 store; see SequenceQueueingStateSaver):
 
 * plain close, under the admission lock (no example is half stored): later
-  prefetches are refused; with ``allow_small_batch`` the incomplete batches
-  get their tokens (their row counts, in order); then *batches* closes.  A
-  take already waiting gets a partial batch or OutOfRangeError; the
-  PriorityQueue is never closed (a take dequeues from it only what a token
-  says is there).
+  prefetches are refused; with ``allow_small_batch`` the segments still
+  waiting are grouped into short batches (zero rows after the last, their row
+  counts recorded for ``ready_size``) and enqueued in order; then *batches*
+  closes.  A take already waiting gets a partial batch or OutOfRangeError.
 * cancelling close: blocked prefetches fail (their capacity token is
   cancelled) and later ones are refused, ``save_state`` fails with
   CancelledError, incomplete batches are discarded.  Complete batches still
@@ -57,7 +60,7 @@ store; see SequenceQueueingStateSaver):
   after the cancel, or an empty *batches* queue, ends the take with
   OutOfRangeError.
 * a failing prefetch (``report_failure_op``): the message is recorded, a
-  wake token is queued, and every later take (and one waiting now) fails
+  wake element is queued, and every later take (and one waiting now) fails
   with InvalidArgumentError carrying it.
 """
 from __future__ import absolute_import, division, print_function
@@ -75,6 +78,10 @@ from legacy_pipeline._tf import locked, raw, tf, tf1
 _TOTAL, _COUNT, _INDEX, _STEP = range(4)
 # Keys of the schedule table besides the batch numbers (which are >= 0).
 _BASE_BATCH, _ADMITTED = -1, -2
+# After a close, the row counts of the flushed (short) batches, by position
+# from the end of the batches queue: the last one at _SHORT, the one before
+# at _SHORT - 1, ...  (a whole batch has no entry).
+_SHORT = -3
 _INT64_MIN = -(2 ** 63)
 # A token that wakes a waiting take after an input failure.
 _WAKE = -1
@@ -84,9 +91,11 @@ class _ScheduleView(object):
   """What the ``barrier`` property offers for the scheduled store: its name
   and sizes (for summaries and the stall watchdog)."""
 
-  def __init__(self, segments, batches):
+  def __init__(self, segments, batches, batch_size, schedule):
     self._segments = segments
     self._batches = batches
+    self._batch_size = batch_size
+    self._schedule = schedule
 
   @property
   def name(self):
@@ -98,8 +107,15 @@ class _ScheduleView(object):
     return self._segments.queue_ref
 
   def ready_size(self, name=None):
-    """int32: segments stored and not taken (placed in the batch stream)."""
-    return self._segments.size(name=name)
+    """int32: segments stored and not taken: those of batches not yet
+    complete, and the rows of every batch waiting in the batches queue."""
+    waiting = self._batches.size()
+    at = _SHORT - tf.range(tf.cast(waiting, tf.int64))
+    rows = raw.LookupTableFindV2(
+        table_handle=self._schedule, keys=at,
+        default_value=tf.constant(self._batch_size, tf.int64))
+    return tf.add(self._segments.size(),
+                  tf.cast(tf.reduce_sum(rows), tf.int32), name=name)
 
   def incomplete_size(self, name=None):
     """int32: always 0 (no segment here waits for a state)."""
@@ -127,8 +143,17 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         shapes=[[]] + [[u] + v.get_shape().as_list()[1:]
                        for v in self._sequences.values()],
         name="scheduled_segments")
-    self._batches = tf1.FIFOQueue(base._UNBOUNDED, [tf.int32], shapes=[[]],  # pylint: disable=protected-access
-                                  name="scheduled_batches")
+    # Whole batches ready to take: batch number, row count, each row's row
+    # in the batch before, and the sequences, batch_size rows each (rows past
+    # the count are zeros).  Only segments of batches not yet complete wait
+    # in the segments queue.
+    b = self._batch_size
+    self._batch_specs = [(tf.int64, []), (tf.int32, []), (tf.int64, [b])] + [
+        (v.dtype, [b, u] + v.get_shape().as_list()[1:])
+        for v in self._sequences.values()]
+    self._batches = tf1.FIFOQueue(
+        base._UNBOUNDED, [d for d, _ in self._batch_specs],  # pylint: disable=protected-access
+        shapes=[sh for _, sh in self._batch_specs], name="scheduled_batches")
     # What a new row brings: its key, its facts, its context and initial
     # states (in insertion order, one element per example).
     firsts = ([tf.string, tf.int64] + [v.dtype for v in
@@ -159,13 +184,15 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     graph = tf1.get_default_graph()
     shared = graph.unique_name("take_lock", mark_as_used=False)
     self._take_mutex = raw.MutexV2(shared_name=shared, name="take_lock")
-    return _ScheduleView(self._segments, self._batches)
+    self._view = _ScheduleView(self._segments, self._batches,
+                               self._batch_size, self._schedule)
+    return self._view
 
   def stats(self):
     """As SequenceQueueingStateSaver.stats; ``ready`` counts the segments
     placed and not taken, ``incomplete`` is 0 (none waits for a state)."""
     return collections.OrderedDict([
-        ("ready", self._segments.size()),
+        ("ready", self._view.ready_size()),
         ("incomplete", tf.zeros([], tf.int32)),
         ("in_flight", self._token_queue.size()),
         ("closed", self._token_queue.is_closed()),
@@ -174,7 +201,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
   # -- prefetch ---------------------------------------------------------------
 
   def _build_prefetch(self):
-    """One example: checks, schedule, segments, firsts, batch tokens."""
+    """One example: checks, schedule, firsts, segments, whole batches."""
     count, steps, stored = self._segments_to_store()
     u = self._num_unroll
     split = []
@@ -226,16 +253,13 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       prev = tf.concat([[-1], rows[:-1]], 0)
       example = facts + tf.stack([0, 0, head[1] + _INT64_MIN, 0])
       inserts = [
-          self._segments.enqueue_many([priorities, prev] + split,
-                                      name="EnqueueSegments"),
           self._firsts.enqueue([self._key, example] +
                                list(self._context.values()) +
                                list(self._states.values()),
                                name="EnqueueFirsts")]
       with tf.control_dependencies(inserts + update):
-        complete = self._batches.enqueue_many(
-            (tf.fill(tf.expand_dims(done, 0), self._batch_size),),
-            name="EnqueueCompleteBatches")
+        complete = self._publish(priorities, prev, split, first_batch, done,
+                                 tf.reduce_sum(rows[:done]))
       with tf.control_dependencies([complete]):
         return tf.constant(True)
 
@@ -357,16 +381,71 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                       head[1] + _INT64_MIN + tf.range(tf.cast(k, tf.int64)),
                       tf.cast(starts, tf.int64)], axis=1)
     inserts = [
-        self._segments.enqueue_many([batch_nos * b + rows, prev] + split,
-                                    name="EnqueueSegments"),
         self._firsts.enqueue_many([keys, facts] + list(ctx) + list(states),
                                   name="EnqueueFirsts")]
     with tf.control_dependencies(inserts + update):
-      complete = self._batches.enqueue_many(
-          (tf.fill(tf.expand_dims(done, 0), b),),
-          name="EnqueueCompleteBatches")
+      complete = self._publish(batch_nos * b + rows, prev, split, first_batch,
+                               done, tf.reduce_sum(before[:done]))
     with tf.control_dependencies([complete]):
       return tf.constant(True)
+
+  def _publish(self, places, prev, split, first_batch, done, waiting):
+    """Op storing new segments: those of the `done` batches they complete
+    (from first_batch on) go out as whole batches, with the `waiting`
+    segments of those batches stored before; the rest wait.
+
+    Args:
+      places: int64 [S], ``batch * batch_size + row`` of each new segment.
+      prev: int64 [S], the row of each one's example in the batch before.
+      split: the new segments of each sequence, [S, num_unroll, ...].
+      first_batch: int64, the first batch not complete before this run.
+      done: int32, batches completed by this run (from first_batch on).
+      waiting: int64, segments of those batches stored by earlier runs.
+    """
+    pred = done > 0
+    columns = [places, prev] + list(split)
+    # No batch completed (most runs of one example): every segment waits,
+    # and none of the publishing ops runs.
+    wait_all = self._segments.enqueue_many(
+        [raw.Switch(data=c, pred=pred)[0] for c in columns],
+        name="EnqueueSegmentsOnly")
+    live = [raw.Switch(data=t, pred=pred)[1]
+            for t in columns + [first_batch, done, waiting]]
+    published = self._publish_batches(live[0], live[1], live[2:-3],
+                                      *live[-3:])
+    pred_false, pred_true = raw.Switch(data=pred, pred=pred)
+    with tf.control_dependencies([wait_all]):
+      idle = tf.identity(pred_false)
+    with tf.control_dependencies([published]):
+      busy = tf.identity(pred_true)
+    return raw.Merge(inputs=[idle, busy]).output
+
+  def _publish_batches(self, places, prev, split, first_batch, done,
+                       waiting):
+    """_publish when `done` > 0."""
+    b = self._batch_size
+    now = places < (first_batch + tf.cast(done, tf.int64)) * b
+    later = tf.logical_not(now)
+    old = self._segments.dequeue_many(tf.cast(waiting, tf.int32),
+                                      name="DequeueCompleted")
+    columns = [places, prev] + list(split)
+    merged = [tf.concat([o, tf.boolean_mask(c, now)], 0)
+              for o, c in zip(old, columns)]
+    order = tf.argsort(merged[0])
+    whole = []
+    for c in merged[1:]:
+      rest = c.get_shape().as_list()[1:]
+      whole.append(tf.reshape(tf.gather(c, order),
+                              base._dims([done, b], rest)))  # pylint: disable=protected-access
+    with tf.control_dependencies([old[0]]):
+      wait = self._segments.enqueue_many(
+          [tf.boolean_mask(c, later) for c in columns],
+          name="EnqueueSegments")
+    numbers = first_batch + tf.range(tf.cast(done, tf.int64))
+    with tf.control_dependencies([wait]):
+      return self._batches.enqueue_many(
+          [numbers, tf.fill(tf.expand_dims(done, 0), b)] + whole,
+          name="EnqueueCompleteBatches")
 
   def _schedule_head(self):
     """int64 [2]: the first batch not yet complete, and the examples
@@ -420,7 +499,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
           tokens = self._token_queue.close(False, name="FIFOClose")
         with tf.control_dependencies([tokens]):
           flush = [] if not self._allow_small_batch else [
-              self._batches.enqueue_many((self._incomplete_batches(),),
+              self._batches.enqueue_many(self._incomplete_batches(),
                                          name="EnqueueIncompleteBatches")]
         with tf.control_dependencies(flush):
           batches = self._batches.close(False, name="BatchesClose")
@@ -429,24 +508,39 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       return tf.group(locked(self._admission, shut), name=scope)
 
   def _incomplete_batches(self):
-    """int32 [k]: row counts of the batches not yet complete, in order."""
-    keys, values = raw.LookupTableExportV2(table_handle=self._schedule,
-                                           Tkeys=tf.int64, Tvalues=tf.int64)
-    keys = tf.reshape(keys, [-1])
-    values = tf.reshape(values, [-1])
-    real = tf.logical_and(keys >= 0, values > 0)
-    keys = tf.boolean_mask(keys, real)
-    values = tf.boolean_mask(values, real)
-    order = tf.argsort(keys)
-    return tf.cast(tf.gather(values, order), tf.int32)
+    """The batches not yet complete, whole and in order (each padded with
+    zero rows to batch_size): every waiting segment, grouped by batch."""
+    b = self._batch_size
+    waiting = self._segments.dequeue_many(self._segments.size(),
+                                          name="DequeueIncomplete")
+    places = waiting[0]
+    numbers, which = tf.unique(places // b)
+    count = tf.size(numbers)
+    rows = tf.math.unsorted_segment_sum(tf.ones_like(which), which, count)
+    at = tf.stack([tf.cast(which, tf.int64), places % b], 1)
+    out = [numbers, rows]
+    for c, (_, shape) in zip(waiting[1:], self._batch_specs[2:]):
+      out.append(tf.scatter_nd(at, c, tf.concat(
+          [tf.cast(tf.expand_dims(count, 0), tf.int64),
+           tf.constant(shape, tf.int64)], 0)))
+    # ready_size's record of the short rows, the last batch at _SHORT.
+    short = raw.LookupTableInsertV2(
+        table_handle=self._schedule,
+        keys=tf.range(tf.cast(count, tf.int64)) - tf.cast(count, tf.int64)
+        + (_SHORT + 1),
+        values=tf.cast(rows, tf.int64), name="RecordShortBatches")
+    with tf.control_dependencies([short]):
+      return [tf.identity(t) for t in out]
 
   def _wake_after_failure(self):
     """The wake-up after an input failure: a token that makes a waiting take
     check the failure (none once the batches queue is closed: a take there
     ends by itself; a zero-element enqueue is a no-op)."""
     open_ = tf.cast(tf.logical_not(self._batches.is_closed()), tf.int32)
-    return [self._batches.enqueue_many(
-        (tf.fill(tf.expand_dims(open_, 0), _WAKE),), name="Wake")]
+    wake = [tf.fill(tf.expand_dims(open_, 0), tf.constant(_WAKE, d))
+            if not sh else tf.zeros(base._dims([open_], sh), d)  # pylint: disable=protected-access
+            for d, sh in self._batch_specs]
+    return [self._batches.enqueue_many(wake, name="Wake")]
 
   # -- take ---------------------------------------------------------------------
 
@@ -456,13 +550,13 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf.control_dependencies([lock]):
       deps = [self._raise_if_failed()]
     with tf.control_dependencies(deps):
-      rows = self._batches.dequeue(name="DequeueBatch")
-    with tf.control_dependencies([self._raise_if_failed(after=[rows])]):
-      rows = tf.maximum(rows, 0)
-    taken = self._segments.dequeue_many(rows, name="DequeueSegments")
-    batch_no = taken[0][0] // self._batch_size
-    sequences = collections.OrderedDict(zip(self._seq_names, taken[2:]))
-    prev = tf.cast(taken[1], tf.int32)
+      batch = self._batches.dequeue(name="DequeueBatch")
+    with tf.control_dependencies([self._raise_if_failed(after=[batch[1]])]):
+      rows = tf.maximum(batch[1], 0)
+    batch_no = batch[0]
+    sequences = collections.OrderedDict(
+        (k, v[:rows]) for k, v in zip(self._seq_names, batch[3:]))
+    prev = tf.cast(batch[2][:rows], tf.int32)
     n_new = tf.reduce_sum(tf.cast(prev < 0, tf.int32))
     n_old = rows - n_new
     carried_rows = prev[:n_old]
@@ -564,7 +658,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     """
     queue = self._carry[slot]
     name = slot if isinstance(slot, str) else "%s_%s" % slot
-    # The size is read under the take lock (after the batch token): read
+    # The size is read under the take lock (after the batch element): read
     # before it, it could miss the value a concurrent take is storing.
     with tf.control_dependencies([self._rows_taken]):
       size = queue.size()
