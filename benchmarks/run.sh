@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one benchmark command: makes the TF 1.15 and TF 2.21 environments (the
 # tox envs, without running tests), then runs every benchmark side by side and
-# writes benchmarks/results.json and benchmarks/results.md.
+# writes benchmarks/results.json, benchmarks/results.md and the generated
+# block of docs/benchmarks.md.
 # Extra args go to run_all.py (e.g. --reps 5, --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -2,12 +2,16 @@
 
   python benchmarks/run_all.py --py115 PYTHON_WITH_TF115 --py221 PYTHON_WITH_TF221
       [--reps 3] [--quick] [--out benchmarks]
+  python benchmarks/run_all.py --render-docs docs/benchmarks.md
 
 Five configurations -- contrib on TF 1.15, and each of our two stores (the
 Barrier store and the scheduled one) on TF 1.15 and TF 2.21 -- run
 interleaved (configuration inside repetition), each measurement in a fresh
 process; the table shows medians and ratios to contrib from this one run.
-Use ``bash benchmarks/run.sh``, which makes the interpreters first.
+Use ``bash benchmarks/run.sh``, which makes the interpreters first. A run
+with the default --out also rewrites docs/benchmarks.md's generated block;
+--render-docs only renders that block from the committed results.json
+(``render`` is the one table code, checked by tests/test_docs.py).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -26,6 +30,19 @@ PROFILE = os.path.join(HERE, "profile_step.py")
 # RSS samples of the memory run (segments taken); growth is read from 200k
 # (after the ramp of the first ~100-300k segments) to 1M.
 MEMORY_MARKS = "100000,200000,400000,600000,800000,1000000"
+# The five configurations: (name, table label, interpreter option, --impl).
+CONFIGS = (("contrib", "TF 1.15 contrib", "py115", "contrib"),
+           ("barrier115", "TF 1.15 Barrier store", "py115", "inhouse"),
+           ("scheduled115", "TF 1.15 scheduled store", "py115", "scheduled"),
+           ("barrier221", "TF 2.21 Barrier store", "py221", "inhouse"),
+           ("scheduled221", "TF 2.21 scheduled store", "py221", "scheduled"))
+# The scaling curve and the memory run: contrib and both stores on TF 2.21.
+CURVE = ("contrib", "barrier221", "scheduled221")
+RESULTS = os.path.join(HERE, "results.json")
+# The docs page whose marked block holds the tables of results.json.
+DOCS = os.path.join(os.path.dirname(HERE), "docs", "benchmarks.md")
+DOCS_BEGIN = "<!-- bench:results -->\n"
+DOCS_END = "<!-- /bench:results -->"
 
 
 def measure(python, args, timeout=1800, script=BENCH):
@@ -42,23 +59,25 @@ def measure(python, args, timeout=1800, script=BENCH):
 
 def main(argv=None):
   p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-  p.add_argument("--py115", required=True)
-  p.add_argument("--py221", required=True)
+  p.add_argument("--py115")
+  p.add_argument("--py221")
   p.add_argument("--reps", type=int, default=3)
   p.add_argument("--quick", action="store_true",
                  help="fewer segments and no 1M-segment memory run")
   p.add_argument("--out", default=HERE)
+  p.add_argument("--render-docs", metavar="PAGE",
+                 help="measure nothing: rewrite PAGE's generated block "
+                 "(docs/benchmarks.md) from OUT/results.json")
   args = p.parse_args(argv)
-  configs = [("contrib", "TF 1.15 contrib", args.py115, "contrib"),
-             ("barrier115", "TF 1.15 Barrier store", args.py115, "inhouse"),
-             ("scheduled115", "TF 1.15 scheduled store", args.py115,
-              "scheduled"),
-             ("barrier221", "TF 2.21 Barrier store", args.py221, "inhouse"),
-             ("scheduled221", "TF 2.21 scheduled store", args.py221,
-              "scheduled")]
+  if args.render_docs:
+    render_docs(args.render_docs, os.path.join(args.out, "results.json"))
+    return
+  if not (args.py115 and args.py221):
+    p.error("--py115 and --py221 are required (or --render-docs PAGE)")
+  configs = [(name, label, getattr(args, py), impl)
+             for name, label, py, impl in CONFIGS]
   # The scaling curve and the memory run: contrib and both stores on TF 2.21.
-  curve = [c for c in configs if c[0] in ("contrib", "barrier221",
-                                          "scheduled221")]
+  curve = [c for c in configs if c[0] in CURVE]
   data = os.path.join(HERE, ".data")
   if not os.path.isfile(os.path.join(data, "lengths.json")):
     measure(args.py221, ["--case", "make-data", "--data", data])
@@ -152,6 +171,37 @@ def main(argv=None):
       "memory": memory,
       "raw": {"%s/%s" % k: v for k, v in raw.items()},
   }
+  with open(os.path.join(args.out, "results.json"), "w") as f:
+    json.dump(summary, f, indent=1, sort_keys=True)
+  # The tables are rendered from the file just written, as --render-docs
+  # renders them from the committed one.
+  with open(os.path.join(args.out, "results.json")) as f:
+    table = render(json.load(f))
+  with open(os.path.join(args.out, "results.md"), "w") as f:
+    f.write(table)
+  if os.path.abspath(args.out) == HERE and os.path.isfile(DOCS):
+    render_docs(DOCS, os.path.join(args.out, "results.json"))
+  print(table)
+
+
+def render(summary):
+  """The Markdown tables of one run, from its results.json contents.
+
+  Args:
+    summary: the dict run_all.py writes to results.json.
+
+  Returns:
+    The text of results.md: the main table, the scaling grid and issue 27's
+    targets. docs/benchmarks.md holds the same text between its
+    ``<!-- bench:results -->`` markers.
+  """
+  configs = [(n, label, None, impl) for n, label, _, impl in CONFIGS]
+  curve = [c for c in configs if c[0] in CURVE]
+  profiles = {tuple(k.split("/")): v for k, v in summary["profiles"].items()}
+  scaling = {(n, b, u): summary["scaling_us_per_segment"][
+      "%s/b%d/u%d" % (n, b, u)] for n in CURVE for b in (8, 32, 128, 512)
+             for u in (5, 20, 100)}
+  memory = summary["memory"]
   p_ = summary["pipeline_segments_per_s"]
   t_ = summary["tutorial_steps_per_s"]
   lim = summary["limit_segments_per_s"]
@@ -173,7 +223,7 @@ def main(argv=None):
       "| measure | " + " | ".join(label for _, label, _, _ in configs) +
       " | target |",
       "|---|" + "---|" * (len(configs) + 1),
-      row("W1 pipeline, segments/s (median of %d)" % args.reps,
+      row("W1 pipeline, segments/s (median of %d)" % summary["reps"],
           [vs_contrib(p_, n) for n in names], ">= 3x contrib"),
       row("tutorial model, steps/s", [vs_contrib(t_, n) for n in names],
           ">= 1.5x contrib"),
@@ -223,12 +273,31 @@ def main(argv=None):
         for n in curve_names) + " |")
   lines += _targets(summary, p_, t_, lim, td, batched, scaling, memory,
                     curve_names)
-  table = "\n".join(lines) + "\n"
-  with open(os.path.join(args.out, "results.json"), "w") as f:
-    json.dump(summary, f, indent=1, sort_keys=True)
-  with open(os.path.join(args.out, "results.md"), "w") as f:
-    f.write(table)
-  print(table)
+  return "\n".join(lines) + "\n"
+
+
+def docs_block(text):
+  """The generated block of docs page `text` (between the markers), or None."""
+  start = text.find(DOCS_BEGIN)
+  if start < 0:
+    return None
+  start += len(DOCS_BEGIN)
+  return text[start:text.index(DOCS_END, start)]
+
+
+def render_docs(page, results=RESULTS):
+  """Rewrites `page`'s generated block from `results` (a results.json)."""
+  with open(results) as f:
+    table = render(json.load(f))
+  with open(page) as f:
+    text = f.read()
+  old = docs_block(text)
+  if old is None:
+    raise ValueError("%s has no %r block" % (page, DOCS_BEGIN.strip()))
+  start = text.index(DOCS_BEGIN) + len(DOCS_BEGIN)
+  with open(page, "w") as f:
+    f.write(text[:start] + table + text[start + len(old):])
+  print("%s: benchmark tables rendered from %s" % (page, results))
 
 
 def _profile_rows(profiles, names, row):

@@ -47,7 +47,7 @@ usage: python -m compat [--quiet] [--keras {2,3}] SCRIPT [ARGS...]
        python -m compat [--quiet] [--keras {2,3}] -m MODULE [ARGS...]
        python -m compat check [--verbose] [--json] [--keras {2,3}] PATH...
        python -m compat coverage [--json] [--all] [--keras {2,3}]
-       python -m compat coverage --write-readme README.md LABEL
+       python -m compat coverage --write-readme docs/migration.md LABEL
        python -m compat --describe
 
 The same tools as the console scripts tf1-run, tf1-check and tf1-coverage,
@@ -230,8 +230,9 @@ def coverage_main(args, prog="tf1-coverage"):
                       help="print one JSON object instead of the table")
   parser.add_argument("--all", action="store_true",
                       help="also list the modules outside the target scope")
-  parser.add_argument("--write-readme", nargs=2, metavar=("README", "LABEL"),
-                      help="regenerate README's coverage block LABEL")
+  parser.add_argument("--write-readme", nargs=2, metavar=("PAGE", "LABEL"),
+                      help="regenerate the coverage block LABEL of the docs "
+                      "page PAGE (docs/migration.md)")
   opts = parser.parse_args(args)
   try:
     keras_rule(opts.keras)

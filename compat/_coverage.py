@@ -77,7 +77,7 @@ def _provided(counts):
 
 
 def markdown(label):
-  """The README's coverage block for this TensorFlow, generated.
+  """The coverage block of docs/migration.md for this TensorFlow, generated.
 
   Args:
     label: what the block is about (the tox env that produced it).
@@ -121,7 +121,7 @@ _END = "<!-- /coverage -->"
 
 
 def readme_block(text, label):
-  """The generated part of README `text` for `label`, or None."""
+  """The generated block for `label` of Markdown `text`, or None."""
   start = text.find(_BLOCK % label)
   if start < 0:
     return None
@@ -130,7 +130,10 @@ def readme_block(text, label):
 
 
 def write_readme(path, label):
-  """Regenerates README `path`'s block for `label` in place."""
+  """Regenerates the block for `label` of Markdown file `path` in place.
+
+  The page is docs/migration.md (the name and --write-readme are older).
+  """
   with open(path) as f:
     text = f.read()
   old = readme_block(text, label)

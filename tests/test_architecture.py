@@ -1,4 +1,4 @@
-"""The layering of ARCHITECTURE.md, checked from the source's import statements.
+"""The layering of docs/architecture.md, checked from the source's imports.
 
 Every import of a project module (at any depth: a function-level import
 counts the same) must point to a lower layer or stay inside its own package,
@@ -93,7 +93,7 @@ def _layer(module):
     return 5
   if module == "legacy_pipeline_cli":
     return 6
-  raise AssertionError("module %s has no layer: add it to ARCHITECTURE.md "
+  raise AssertionError("module %s has no layer: add it to docs/architecture.md "
                        "and to this test" % module)
 
 

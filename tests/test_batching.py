@@ -166,7 +166,7 @@ def test_not_multiple_error_reaches_caller(h, backend):
   if backend.name == "contrib":
     with pytest.raises(tf.errors.OutOfRangeError):
       h.run(batch.key)
-  else:  # the failure reaches the consumer too (README, deviation 9)
+  else:  # the failure reaches the consumer too (docs/state_saver.md, deviation 9)
     with pytest.raises(tf.errors.InvalidArgumentError, match=message):
       h.run(batch.key)
   with pytest.raises(tf.errors.InvalidArgumentError, match=message):

@@ -37,7 +37,7 @@ def test_auto_choice_matches_this_environment():
     assert d.cells == "native"
 
 
-# What each tox env must choose (the README's compatibility table).
+# What each tox env must choose (docs/compatibility.md's table).
 EXPECTED_BY_TOX_ENV = {
     "py37-tf115": ("contrib", "native", "native"),
     "py311-tf215": ("inhouse", "native", "native"),

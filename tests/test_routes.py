@@ -158,18 +158,18 @@ def test_one_decision_per_row_and_it_says_which(backend):
     assert got["tf.contrib.slim.conv2d"] == "library"
 
 
-def test_readme_coverage_table_is_the_generated_one():
+def test_docs_coverage_table_is_the_generated_one():
   env = os.environ.get("LEGACY_PIPELINE_TOX_ENV")
-  readme = os.path.join(os.path.dirname(os.path.dirname(
-      os.path.abspath(__file__))), "README.md")
-  with open(readme) as f:
+  page = os.path.join(os.path.dirname(os.path.dirname(
+      os.path.abspath(__file__))), "docs", "migration.md")
+  with open(page) as f:
     committed = _coverage.readme_block(f.read(), env)
   if committed is None:
-    pytest.skip("the README has no coverage table for %r" % env)
+    pytest.skip("docs/migration.md has no coverage table for %r" % env)
   if os.environ.get("LEGACY_PIPELINE_BACKEND", "auto") != "auto":
     pytest.skip("backend forced by LEGACY_PIPELINE_BACKEND")
   assert committed == _coverage.markdown(env), (
-      "README's coverage table for %s is stale: run bash "
+      "docs/migration.md's coverage table for %s is stale: run bash "
       "scripts/coverage_tables.sh" % env)
 
 

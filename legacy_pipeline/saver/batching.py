@@ -69,7 +69,7 @@ def batch_sequences_with_states(input_key,
       "scheduled" (the same batches, placed as examples are read: faster;
       needs a static batch_size), "auto" (scheduled when batch_size is a
       static int) or None (the LEGACY_PIPELINE_STORE environment variable,
-      else "barrier").  A legacy_pipeline addition; see the README.
+      else "barrier").  A legacy_pipeline addition; see docs/state_saver.md.
 
   Returns:
     A ``NextQueuedSequenceBatch``.  SparseTensor sequences come back as

@@ -108,8 +108,8 @@ def batch_sequences_with_states_from_dataset(
       batch_sequences_with_states.
     name: name scope (default ``batch_sequences_with_states_from_dataset``).
     checkpoint_in_flight: also checkpoint the examples in flight and the
-      dataset's read position (see legacy_pipeline.saver.in_flight and the
-      README): a tf.compat.v1.train.Saver (or MonitoredTrainingSession)
+      dataset's read position (see legacy_pipeline.saver.in_flight and
+      docs/state_saver.md): a tf.compat.v1.train.Saver (or MonitoredTrainingSession)
       checkpoint written between training steps then restores every
       unfinished example at the segment it reached, with its saved states,
       and the dataset continues after the last example read.  Restore
