@@ -61,122 +61,157 @@ def _positive(text):
 
 
 def build_parser():
+  """The training program's argument parser, one group of flags at a time.
+
+  Returns:
+    An argparse.ArgumentParser.
+  """
   p = argparse.ArgumentParser(
       prog="legacy-pipeline-train", description=DESCRIPTION,
       formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-  p.add_argument("--mode", choices=["train", "eval"], default="train",
+  _add_data_flags(p.add_argument_group("data"))
+  _add_backend_flags(p.add_argument_group("backend"))
+  _add_feature_flags(p.add_argument_group("features"))
+  _add_model_flags(p.add_argument_group("model and optimizer"))
+  _add_run_flags(p.add_argument_group("run"))
+  _add_cluster_flags(p.add_argument_group("cluster and logging"))
+  return p
+
+
+def _add_data_flags(g):
+  """What to read, and where the model goes."""
+  g.add_argument("--mode", choices=["train", "eval"], default="train",
                  help="train (with periodic eval when --eval-files is set) or "
                  "evaluate the latest checkpoint in --model-dir once")
-  p.add_argument("--model-dir", default="legacy_pipeline_model",
+  g.add_argument("--model-dir", default="legacy_pipeline_model",
                  help="checkpoints, summaries (and the toy data by default)")
-  p.add_argument("--train-files", default=None,
+  g.add_argument("--train-files", default=None,
                  help="comma-separated globs of TFRecord SequenceExamples; "
                  "default: write the toy task's data into --model-dir/data")
-  p.add_argument("--eval-files", default=None,
+  g.add_argument("--eval-files", default=None,
                  help="held-out files (globs) evaluated during training: they "
                  "pick the best checkpoint and drive early stopping; default "
                  "with the toy data: its eval split")
-  p.add_argument("--test-files", default=None,
+  g.add_argument("--test-files", default=None,
                  help="files (globs) evaluated once at the end, with the best "
                  "checkpoint (model-dir/best; the last one without "
                  "--eval-files); results in model-dir/test")
-  p.add_argument("--input", choices=["queue", "tfdata"], default="queue",
+  g.add_argument("--input", choices=["queue", "tfdata"], default="queue",
                  help="queue: string_input_producer + TFRecordReader; tfdata: "
                  "TFRecordDataset into the same state saver")
-  p.add_argument("--shuffle-buffer", type=_non_negative, default=256,
+  g.add_argument("--shuffle-buffer", type=_non_negative, default=256,
                  help="shuffle training examples through a buffer of this "
                  "many (queue input: a RandomShuffleQueue; tfdata: "
                  "Dataset.shuffle), seeded by --seed; 0: file order. Files "
                  "are reshuffled every epoch either way; evaluation never "
                  "shuffles")
-  p.add_argument("--backend", choices=list(graph.BACKENDS), default="inhouse",
+
+
+def _add_backend_flags(g):
+  """Which state saver, store and checkpoint contents."""
+  g.add_argument("--backend", choices=list(graph.BACKENDS), default="inhouse",
                  help="inhouse: this library's state saver and cells; "
                  "contrib: tf.contrib.training's state saver and TF's own "
                  "cells (TensorFlow 1.x only, queue input), for comparison")
-  p.add_argument("--store", choices=["auto", "scheduled", "barrier"],
+  g.add_argument("--store", choices=["auto", "scheduled", "barrier"],
                  default="auto",
                  help="the state saver's store: scheduled (batches placed as "
                  "sequences are read; faster), barrier (TF's Barrier, as "
                  "contrib), auto (scheduled for a static batch size)")
-  p.add_argument("--checkpoint-in-flight", choices=["auto", "on", "off"],
+  g.add_argument("--checkpoint-in-flight", choices=["auto", "on", "off"],
                  default="auto",
                  help="also checkpoint the sequences in flight and the read "
                  "position, so a restart continues each one at the segment "
                  "and state it reached (tfdata input only; auto: on with "
                  "--input tfdata)")
-  p.add_argument("--sequence-feature", default="token",
+
+
+def _add_feature_flags(g):
+  """The features of the SequenceExamples, and the labels."""
+  g.add_argument("--sequence-feature", default="token",
                  help="name of the input feature list")
-  p.add_argument("--feature-shape", type=_shape, default=[],
+  g.add_argument("--feature-shape", type=_shape, default=[],
                  help="per-step shape of the input, e.g. '16' (empty: scalar)")
-  p.add_argument("--feature-dtype", choices=["float32", "int64"],
+  g.add_argument("--feature-dtype", choices=["float32", "int64"],
                  default="float32")
-  p.add_argument("--label-feature", default="label",
+  g.add_argument("--label-feature", default="label",
                  help="name of the int64 per-step label feature list")
-  p.add_argument("--label-context", default=None,
+  g.add_argument("--label-context", default=None,
                  help="name of an int64 context feature: the class of the "
                  "whole sequence (instead of --label-feature)")
-  p.add_argument("--loss-on", choices=["all", "last"], default="all",
+  g.add_argument("--loss-on", choices=["all", "last"], default="all",
                  help="the loss on every valid step, or only on each "
                  "sequence's last step")
-  p.add_argument("--num-classes", type=int, default=2)
-  p.add_argument("--num-unroll", type=_positive, default=5)
-  p.add_argument("--batch-size", type=_positive, default=16)
-  p.add_argument("--lstm-size", type=_positive, default=32)
-  p.add_argument("--num-layers", type=_positive, default=1)
-  p.add_argument("--keep-prob", type=float, default=1.0,
+  g.add_argument("--num-classes", type=int, default=2)
+
+
+def _add_model_flags(g):
+  """The model, the optimizer and the learning-rate schedule."""
+  g.add_argument("--num-unroll", type=_positive, default=5)
+  g.add_argument("--batch-size", type=_positive, default=16)
+  g.add_argument("--lstm-size", type=_positive, default=32)
+  g.add_argument("--num-layers", type=_positive, default=1)
+  g.add_argument("--keep-prob", type=float, default=1.0,
                  help="dropout keep probability on the LSTM outputs")
-  p.add_argument("--optimizer", choices=sorted(graph.OPTIMIZERS),
+  g.add_argument("--optimizer", choices=sorted(graph.OPTIMIZERS),
                  default="adam")
-  p.add_argument("--learning-rate", type=float, default=0.005)
-  p.add_argument("--lr-decay", choices=list(graph.LR_DECAYS), default="none",
+  g.add_argument("--learning-rate", type=float, default=0.005)
+  g.add_argument("--lr-decay", choices=list(graph.LR_DECAYS), default="none",
                  help="learning-rate schedule over --lr-decay-steps "
                  "(tf.train.exponential_decay / cosine_decay)")
-  p.add_argument("--lr-decay-steps", type=_positive, default=None,
+  g.add_argument("--lr-decay-steps", type=_positive, default=None,
                  help="steps of the schedule (default: --steps)")
-  p.add_argument("--lr-decay-rate", type=float, default=0.1,
+  g.add_argument("--lr-decay-rate", type=float, default=0.1,
                  help="exponential: the factor over --lr-decay-steps")
-  p.add_argument("--lr-min-fraction", type=_fraction, default=0.0,
+  g.add_argument("--lr-min-fraction", type=_fraction, default=0.0,
                  help="cosine: the final rate as a fraction of the first")
-  p.add_argument("--clip-norm", type=float, default=1.0,
+  g.add_argument("--clip-norm", type=float, default=1.0,
                  help="clip gradients to this global norm (0: no clipping)")
-  p.add_argument("--steps", type=_positive, default=1500,
+
+
+def _add_run_flags(g):
+  """Length of the run, threads, checkpoints, evaluation, stalls."""
+  g.add_argument("--steps", type=_positive, default=1500,
                  help="train until the global step reaches this")
-  p.add_argument("--num-threads", type=_positive, default=2,
+  g.add_argument("--num-threads", type=_positive, default=2,
                  help="state saver prefetch threads")
-  p.add_argument("--capacity", type=_positive, default=256,
+  g.add_argument("--capacity", type=_positive, default=256,
                  help="sequences in flight in the state saver")
-  p.add_argument("--seed", type=int, default=0)
-  p.add_argument("--log-every", type=_positive, default=100,
+  g.add_argument("--seed", type=int, default=0)
+  g.add_argument("--log-every", type=_positive, default=100,
                  help="steps between progress lines and summaries")
-  p.add_argument("--checkpoint-every-steps", type=_positive, default=500)
-  p.add_argument("--checkpoint-every-secs", type=float, default=None,
+  g.add_argument("--checkpoint-every-steps", type=_positive, default=500)
+  g.add_argument("--checkpoint-every-secs", type=float, default=None,
                  help="checkpoint by time instead of steps")
-  p.add_argument("--eval-every-steps", type=_positive, default=500,
+  g.add_argument("--eval-every-steps", type=_positive, default=500,
                  help="evaluate at the first checkpoint this many steps after "
                  "the previous evaluation (and at the end)")
-  p.add_argument("--eval-metric",
+  g.add_argument("--eval-metric",
                  choices=["auto", "accuracy", "sequence_accuracy"],
                  default="auto",
                  help="the eval metric that picks the best checkpoint and "
                  "drives early stopping (auto: sequence_accuracy with "
                  "--label-context, else accuracy per timestep)")
-  p.add_argument("--early-stop-patience", type=_non_negative, default=0,
+  g.add_argument("--early-stop-patience", type=_non_negative, default=0,
                  help="stop after this many evaluations in a row without a "
                  "better --eval-metric (0: never)")
-  p.add_argument("--stall-timeout-secs", type=float, default=300.0,
+  g.add_argument("--stall-timeout-secs", type=float, default=300.0,
                  help="stop with an error naming the cause when the state "
                  "saver can deliver no batch for this long (0: never)")
-  p.add_argument("--toy-sequences", type=_positive, default=1000,
+  g.add_argument("--toy-sequences", type=_positive, default=1000,
                  help="toy data size (train and eval together)")
-  p.add_argument("--ps-hosts", default="", help="host:port,... of the ps job")
-  p.add_argument("--worker-hosts", default="",
+
+
+def _add_cluster_flags(g):
+  """TensorFlow's own cluster runtime, and logging."""
+  g.add_argument("--ps-hosts", default="", help="host:port,... of the ps job")
+  g.add_argument("--worker-hosts", default="",
                  help="host:port,... of the worker job")
-  p.add_argument("--job-name", choices=["", "ps", "worker"], default="")
-  p.add_argument("--task-index", type=int, default=0)
-  p.add_argument("--verbose", action="store_true",
+  g.add_argument("--job-name", choices=["", "ps", "worker"], default="")
+  g.add_argument("--task-index", type=int, default=0)
+  g.add_argument("--verbose", action="store_true",
                  help="show TensorFlow's own log lines and deprecation "
                  "warnings (hidden by default when run as a program)")
-  return p
 
 
 def resolve_inputs(args):
