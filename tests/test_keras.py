@@ -311,3 +311,17 @@ def test_a_layer_stays_in_its_graph_and_needs_graph_mode():
   if tf.executing_eagerly():
     with pytest.raises(GraphModeError):
       L.Dense(2)(tf.ones([1, 3]))
+
+
+def test_backend_all_is_literal_and_lists_every_public_name():
+  """backend.__all__ is written out (a reader sees the API) and is exactly
+  the module's public functions and classes, plus name_scope."""
+  import inspect  # pylint: disable=g-import-not-at-top
+  defined = sorted(
+      n for n, v in vars(K).items()
+      if not n.startswith("_") and (inspect.isfunction(v) or
+                                    inspect.isclass(v)) and
+      getattr(v, "__module__", None) == K.__name__)
+  assert K.__all__ == sorted(defined + ["name_scope"])
+  source = inspect.getsource(K)
+  assert "\n__all__ = [\n" in source

@@ -973,13 +973,30 @@ def random_binomial(shape, p=0.0, dtype=None, seed=None):  # pylint: disable=red
 name_scope = tf1.name_scope
 
 
-def _public_names():
-  import inspect  # pylint: disable=g-import-not-at-top
-  names = [n for n, v in globals().items()
-           if not n.startswith("_") and (inspect.isfunction(v) or
-                                         inspect.isclass(v)) and
-           getattr(v, "__module__", None) == __name__]
-  return sorted(names + ["name_scope"])
-
-
-__all__ = _public_names()
+# The public names, literal (tests/test_keras.py checks that
+# every public function and class of this module is listed, and nothing else).
+__all__ = [
+    "abs", "all", "any", "arange", "argmax", "argmin", "batch_flatten",
+    "batch_get_value", "batch_set_value", "bias_add", "binary_crossentropy",
+    "cast", "cast_to_floatx", "categorical_crossentropy", "clear_session",
+    "clip", "concatenate", "constant", "cos", "count_params", "cumprod",
+    "cumsum", "dot", "dropout", "dtype", "elu", "epsilon", "equal", "eval",
+    "exp", "expand_dims", "eye", "flatten", "floatx", "foldl", "foldr",
+    "function", "gather", "get_session", "get_uid", "get_value", "gradients",
+    "greater", "greater_equal", "hard_sigmoid", "image_data_format",
+    "in_test_phase", "in_top_k", "in_train_phase", "int_shape", "is_sparse",
+    "l2_normalize", "learning_phase", "learning_phase_scope", "less",
+    "less_equal", "log", "manual_variable_initialization", "map_fn", "max",
+    "maximum", "mean", "min", "minimum", "moving_average_update",
+    "name_scope", "ndim", "not_equal", "one_hot", "ones", "ones_like",
+    "permute_dimensions", "placeholder", "pow", "print_tensor", "prod",
+    "random_binomial", "random_normal", "random_uniform", "relu", "repeat",
+    "repeat_elements", "reset_uids", "reshape", "reverse", "round",
+    "set_epsilon", "set_floatx", "set_image_data_format",
+    "set_learning_phase", "set_session", "set_value", "shape", "sigmoid",
+    "sign", "sin", "smart_cond", "softmax", "softplus", "softsign",
+    "sparse_categorical_crossentropy", "sqrt", "square", "squeeze", "stack",
+    "std", "stop_gradient", "sum", "switch", "tanh", "tile", "to_dense",
+    "transpose", "truncated_normal", "unique_object_name", "update",
+    "update_add", "update_sub", "var", "variable", "zeros", "zeros_like",
+]
