@@ -27,6 +27,8 @@ state.
 """
 from __future__ import absolute_import, division, print_function
 
+import contextlib
+import logging
 import types
 
 import tensorflow as tf
@@ -211,6 +213,31 @@ def routed_module(path, extra=None):
   return Routed(path, base, extra)
 
 
+@contextlib.contextmanager
+def _deprecations_unprinted():
+  """Hides the deprecation lines TensorFlow prints for calls made in the
+  block (``disable_v2_behavior`` calls ``disable_resource_variables``, which
+  is deprecated): the user did not make them.  TF prints each deprecation
+  once per process and remembers that it did; what the block printed is
+  forgotten again, so the user's own call of the same function still warns.
+  """
+  logger = logging.getLogger("tensorflow")
+  level = logger.level
+  try:
+    from tensorflow.python.util import deprecation  # pylint: disable=g-import-not-at-top
+    printed = deprecation._PRINTED_WARNING  # pylint: disable=protected-access
+  except (ImportError, AttributeError):
+    printed = {}
+  before = set(printed)
+  logger.setLevel(logging.ERROR)
+  try:
+    yield
+  finally:
+    logger.setLevel(level)
+    for fn in set(printed) - before:
+      printed.pop(fn, None)
+
+
 def build(decision=None):
   """Builds the TF 1.x namespace for `decision` (the probe's if None).
 
@@ -229,7 +256,8 @@ def build(decision=None):
       "contrib", "native", "native"):
     return tf
   if not is_tf1:
-    tf.compat.v1.disable_v2_behavior()
+    with _deprecations_unprinted():
+      tf.compat.v1.disable_v2_behavior()
   v1 = tf.compat.v1
   keras = _keras(decision, v1)
   overrides = {

@@ -3,6 +3,7 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -103,6 +104,43 @@ def test_forced_inhouse_in_a_fresh_process():
        "assert compat.rnn_cell.LSTMCell is lp.LSTMCell;"
        "print(compat.describe())"], env=env, timeout=120)
   assert b"state saver=inhouse, rnn cells=inhouse, layers/keras=inhouse" in out
+
+
+# TensorFlow's own start-up lines (TF 2.21 prints some at import whatever the
+# log level): not ours, so not counted.
+_TF_OWN_LINE = re.compile(r"^([IWEF]\d{4} |WARNING: All log messages before "
+                          r"absl::InitializeLog)")
+
+_QUIET_PROGRAM = """
+import sys
+import legacy_pipeline
+from compat import tf
+x = tf.placeholder(tf.float32, [2])
+y = legacy_pipeline.dense(x[None], 3)
+print("graph mode:", not tf.executing_eagerly(), file=sys.stderr)
+if "--own-call" in sys.argv:
+  tf.disable_resource_variables()  # the user's own deprecated call
+"""
+
+
+def _stderr_lines(*args):
+  env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+  run = subprocess.run([sys.executable, "-c", _QUIET_PROGRAM] + list(args),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       env=env, timeout=180)
+  assert run.returncode == 0, run.stderr.decode()[-3000:]
+  return [l for l in run.stderr.decode().splitlines()
+          if not _TF_OWN_LINE.match(l)]
+
+
+def test_importing_compat_and_legacy_pipeline_is_silent():
+  """Issue 28: importing both and switching to graph mode prints nothing of
+  ours (disable_v2_behavior's deprecation line is hidden), while a
+  deprecated call of the user's own still warns."""
+  assert _stderr_lines() == ["graph mode: True"]
+  own = "\n".join(_stderr_lines("--own-call"))
+  if not tf.version.VERSION.startswith("1."):
+    assert "disable_resource_variables" in own and "deprecated" in own, own
 
 
 def test_importing_compat_changes_no_global_state():
