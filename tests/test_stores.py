@@ -3,7 +3,8 @@ scheduled store asks of its consumer.
 
 The choice is made in one place, ``stores.choose_store``; every branch is
 exercised here on every TF version of the matrix, and a saver says which
-store it got and why (``saver.store``, ``saver.store_reason``).
+store it got and why (``saver.store``, ``saver.store_reason``).  There is one
+saver class; the store is an object it holds (a ``stores.Store``).
 """
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +13,7 @@ import pytest
 import tensorflow as tf
 
 import legacy_pipeline
-from legacy_pipeline.saver import scheduled, stores
+from legacy_pipeline.saver import barrier_store, scheduled, stores
 from legacy_pipeline.saver import state_saver as ss
 
 tf1 = tf.compat.v1
@@ -35,14 +36,15 @@ def test_default_is_the_barrier_store(h, no_env):
       "barrier", "the default store (barrier) asks for the Barrier store")
   saver = _saver()
   assert type(saver) is legacy_pipeline.SequenceQueueingStateSaver
+  assert type(_store_of(saver)) is barrier_store.BarrierStore
   assert saver.store == "barrier"
   assert "default" in saver.store_reason
 
 
 def test_scheduled_on_request(h, no_env):
   saver = _saver(store="scheduled")
-  assert isinstance(saver, scheduled.ScheduledStateSaver)
-  assert isinstance(saver, legacy_pipeline.SequenceQueueingStateSaver)
+  assert type(saver) is legacy_pipeline.SequenceQueueingStateSaver
+  assert type(_store_of(saver)) is scheduled.ScheduledStore
   assert saver.store == "scheduled"
   assert saver.store_reason == "store='scheduled' and batch_size 2 is static"
 
@@ -68,6 +70,7 @@ def test_auto_falls_back_for_a_fed_or_zero_batch_size(h, no_env):
   assert stores.choose_store("auto", 0)[0] == "barrier"
   saver = _saver(batch_size=fed, store="auto")
   assert type(saver) is legacy_pipeline.SequenceQueueingStateSaver
+  assert type(_store_of(saver)) is barrier_store.BarrierStore
   assert saver.store == "barrier"
 
 
@@ -121,11 +124,38 @@ def test_every_entry_point_passes_the_store_through(h, no_env):
   assert batch.state_saver.store == "scheduled"
 
 
-def test_registry_names_both_classes():
-  assert stores.saver_class("barrier") is ss.SequenceQueueingStateSaver
-  assert stores.saver_class("scheduled") is scheduled.ScheduledStateSaver
-  with pytest.raises(LookupError, match="no state saver store 'x'"):
-    stores.saver_class("x")
+def _store_of(saver):
+  return saver._store  # pylint: disable=protected-access
+
+
+def test_one_saver_class_holding_a_store_object(h, no_env):
+  # No subclass chosen at construction: the class is built as any other.
+  assert "__new__" not in vars(ss.SequenceQueueingStateSaver)
+  for cls, kind in ((barrier_store.BarrierStore, "barrier"),
+                    (scheduled.ScheduledStore, "scheduled")):
+    assert issubclass(cls, stores.Store) and cls.kind == kind
+    saver = _saver(store=kind)
+    store = _store_of(saver)
+    assert type(store) is cls and store.kind == saver.store
+    # The store's layout is what the saver shows as its barrier.
+    assert saver.barrier.name.endswith(
+        "barrier" if kind == "barrier" else "scheduled_segments")
+    assert list(saver.stats()) == ["ready", "incomplete", "in_flight",
+                                   "closed"]
+  batch = saver.next_batch  # the scheduled store's, built by its take
+  assert isinstance(batch.key, tf.Tensor)
+  assert set(stores.Batch._fields) >= {"key", "states", "not_done_rows"}
+
+
+def test_admission_needs_the_scheduled_store(h, no_env):
+  saver = _saver(store="scheduled")
+  assert saver.admit_limit == scheduled.admit_limit(None, 2)
+  barrier = _saver(store="barrier")
+  with pytest.raises(ValueError, match="uses the barrier store, which "
+                     "cannot admit batches"):
+    barrier.admission([])
+  with pytest.raises(ValueError, match="uses the barrier store"):
+    barrier.admit_limit  # pylint: disable=pointless-statement
 
 
 # -- what the scheduled store needs from its consumer ------------------------

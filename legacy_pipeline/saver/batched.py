@@ -3,12 +3,13 @@
 ``sequence_example_batches`` reads TFRecord files of SequenceExamples into a
 dataset of *batches* of parsed examples (``parse_sequence_example`` on
 ``records_per_run`` records at once, on tf.data's threads), keyed as
-``sequence_example_dataset`` keys them.  ``batch_sequences_with_states_from_batches``
-feeds such a dataset to a scheduled-store state saver: each run of its queue
-runner takes one batch from the iterator and places every example of it in one
-run (``ScheduledStateSaver.admission``), so no example costs a run of its own.
-The batches taken are the ones the per-example entry point makes from the
-same examples in the same order.
+``sequence_example_dataset`` keys them.
+``batch_sequences_with_states_from_batches`` feeds such a dataset to a
+scheduled-store state saver: each run of its queue runner takes one batch
+from the iterator and places every example of it in one run
+(``SequenceQueueingStateSaver.admission``), so no example costs a run of
+its own.  The batches taken are the ones the per-example entry point makes
+from the same examples in the same order.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -119,56 +120,15 @@ def batch_sequences_with_states_from_batches(
       of length 0, lengths
       that differ between an example's sequences, a key already in flight.
   """
-  _tf.require_graph_mode(_CALLER)
-  spec = tf1.data.get_output_types(dataset)
-  if not isinstance(spec, dict) or not {"key", "sequences",
-                                        "length"} <= set(spec):
-    raise TypeError("%s: dataset elements must be dicts with 'key', "
-                    "'sequences' and 'length' (and optionally 'context', "
-                    "'lengths'), e.g. from sequence_example_batches; got %r" %
-                    (_CALLER, spec))
-  _checks.check_num_unroll(num_unroll, _CALLER)
-  if not _checks.is_int(num_threads) or num_threads < 1:
-    raise ValueError("%s: num_threads must be a positive int, got %r" %
-                     (_CALLER, num_threads))
-  for k, v in tf1.data.get_output_classes(dataset)["sequences"].items():
-    if v is not tf.Tensor:
-      raise TypeError("%s: sequence '%s' is sparse; batches hold dense "
-                      "sequences only" % (_CALLER, k))
-  if not _checks.is_int(batch_size) or batch_size < 1:
-    raise ValueError("%s: batch_size must be a positive int (the scheduled "
-                     "store places batches when examples are read), got %r" %
-                     (_CALLER, batch_size))
-  if capacity is not None and capacity < batch_size:
-    raise ValueError("capacity %d needs to be >= batch_size %d" %
-                     (capacity, batch_size))
+  _check_arguments(dataset, num_unroll, num_threads, batch_size, capacity)
   limit = scheduled.admit_limit(capacity, batch_size)
   states = collections.OrderedDict(
       (k, tf.convert_to_tensor(initial_states[k], name="state_%s" % k))
       for k in sorted(initial_states)) if isinstance(initial_states,
                                                      dict) else None
   with tf1.name_scope(name, _CALLER):
-
-    def prepare(element):
-      # On tf.data's threads: unique keys, checks, padding, initial states.
-      keys = element["key"]
-      if make_keys_unique:
-        suffix = tf1.random_uniform(
-            tf.shape(keys), minval=0, maxval=state_saver.KEY_SUFFIX_MAX,
-            dtype=tf.int32, seed=make_keys_unique_seed)
-        keys = tf.strings.join([keys, tf.strings.as_string(suffix)])
-      lengths = _checked_lengths(keys, tf.cast(element["length"], tf.int32),
-                                 element.get("lengths", {}))
-      count = tf.shape(keys)[0]
-      tiled = collections.OrderedDict(
-          (k, tf.tile(tf.expand_dims(v, 0), tf.concat(
-              [[count], tf.ones([v.get_shape().ndims], tf.int32)], 0)))
-          for k, v in (states or {}).items())
-      return {"key": keys, "length": lengths,
-              "padded": (lengths + num_unroll - 1) // num_unroll * num_unroll,
-              "sequences": _padded(element["sequences"], num_unroll),
-              "context": dict(element.get("context", {})), "states": tiled}
-
+    prepare = _preparer(states, num_unroll, make_keys_unique,
+                        make_keys_unique_seed)
     prepared = _split(dataset, limit).map(
         prepare, num_parallel_calls=tf.data.experimental.AUTOTUNE)
     element = tf1.data.make_one_shot_iterator(prepared.prefetch(1)).get_next()
@@ -192,6 +152,62 @@ def batch_sequences_with_states_from_batches(
     tf1.train.add_queue_runner(
         batching.SaverQueueRunner(saver, num_threads, op=admit))
     return saver.next_batch
+
+
+def _check_arguments(dataset, num_unroll, num_threads, batch_size, capacity):
+  """The build-time checks of batch_sequences_with_states_from_batches
+  (see its Raises)."""
+  _tf.require_graph_mode(_CALLER)
+  spec = tf1.data.get_output_types(dataset)
+  if not isinstance(spec, dict) or not {"key", "sequences",
+                                        "length"} <= set(spec):
+    raise TypeError("%s: dataset elements must be dicts with 'key', "
+                    "'sequences' and 'length' (and optionally 'context', "
+                    "'lengths'), e.g. from sequence_example_batches; got %r" %
+                    (_CALLER, spec))
+  _checks.check_num_unroll(num_unroll, _CALLER)
+  if not _checks.is_int(num_threads) or num_threads < 1:
+    raise ValueError("%s: num_threads must be a positive int, got %r" %
+                     (_CALLER, num_threads))
+  for k, v in tf1.data.get_output_classes(dataset)["sequences"].items():
+    if v is not tf.Tensor:
+      raise TypeError("%s: sequence '%s' is sparse; batches hold dense "
+                      "sequences only" % (_CALLER, k))
+  if not _checks.is_int(batch_size) or batch_size < 1:
+    raise ValueError("%s: batch_size must be a positive int (the scheduled "
+                     "store places batches when examples are read), got %r" %
+                     (_CALLER, batch_size))
+  if capacity is not None and capacity < batch_size:
+    raise ValueError("capacity %d needs to be >= batch_size %d" %
+                     (capacity, batch_size))
+
+
+def _preparer(states, num_unroll, make_keys_unique, make_keys_unique_seed):
+  """The function preparing each dataset element for admission (see
+  batch_sequences_with_states_from_batches); `states`: the initial states
+  by name, sorted (None: not a dict, refused by the saver)."""
+
+  def prepare(element):
+    # On tf.data's threads: unique keys, checks, padding, initial states.
+    keys = element["key"]
+    if make_keys_unique:
+      suffix = tf1.random_uniform(
+          tf.shape(keys), minval=0, maxval=state_saver.KEY_SUFFIX_MAX,
+          dtype=tf.int32, seed=make_keys_unique_seed)
+      keys = tf.strings.join([keys, tf.strings.as_string(suffix)])
+    lengths = _checked_lengths(keys, tf.cast(element["length"], tf.int32),
+                               element.get("lengths", {}))
+    count = tf.shape(keys)[0]
+    tiled = collections.OrderedDict(
+        (k, tf.tile(tf.expand_dims(v, 0), tf.concat(
+            [[count], tf.ones([v.get_shape().ndims], tf.int32)], 0)))
+        for k, v in (states or {}).items())
+    return {"key": keys, "length": lengths,
+            "padded": (lengths + num_unroll - 1) // num_unroll * num_unroll,
+            "sequences": _padded(element["sequences"], num_unroll),
+            "context": dict(element.get("context", {})), "states": tiled}
+
+  return prepare
 
 
 def _split(dataset, limit):

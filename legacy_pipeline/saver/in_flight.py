@@ -35,6 +35,7 @@ import collections
 
 from legacy_pipeline._tf import locked, raw, tf, tf1
 from legacy_pipeline.saver import state_saver
+from legacy_pipeline.saver import stores
 
 # Saver builds its save/restore ops from these; the module path has been the
 # same from TF 1.15 to 2.21.
@@ -233,8 +234,8 @@ class Journal(object):
     """(counters of unfinished rows, their row indices, per-batch op)."""
     if self._rows_cache is None:
       counter = self._batch_counter
-      done = state_saver.last_segment(batch.sequence, batch.sequence_count)
-      keep = state_saver.unfinished_rows(done)
+      done = stores.last_segment(batch.sequence, batch.sequence_count)
+      keep = stores.unfinished_rows(done)
       kept = tf.gather(counter, keep)
       finished = tf.gather(counter, tf.reshape(tf.where(done), [-1]))
       ops = [raw.LookupTableInsertV2(

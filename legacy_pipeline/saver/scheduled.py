@@ -68,7 +68,7 @@ from __future__ import absolute_import, division, print_function
 import collections
 
 from legacy_pipeline.saver import _checks
-from legacy_pipeline.saver import state_saver as base
+from legacy_pipeline.saver import controls
 from legacy_pipeline.saver import stores
 from legacy_pipeline._tf import locked, raw, tf, tf1
 
@@ -122,23 +122,46 @@ class _ScheduleView(object):
     return tf.zeros([], tf.int32, name=name)
 
 
-class ScheduledStateSaver(base.SequenceQueueingStateSaver):
-  """SequenceQueueingStateSaver on the scheduled store (see module doc).
+class ScheduledStore(stores.Store):
+  """The scheduled store (see the module docstring and stores.Store).
 
-  Built by ``SequenceQueueingStateSaver(..., store="scheduled")`` (or
-  "auto"); same API, batches and errors as the Barrier store.
+  Chosen by ``SequenceQueueingStateSaver(..., store="scheduled")`` (or
+  "auto"); same API, batches and errors as the Barrier store, and
+  ``admission`` (several examples per run) besides.
   """
+
+  kind = "scheduled"
+  admits_batches = True
+
+  def __init__(self, settings, controls_):
+    super(ScheduledStore, self).__init__(settings, controls_)
+    # The settings the data path reads, by their short names; batch_size is
+    # a static int (stores.choose_store).
+    self._batch_size = settings.batch_size
+    self._num_unroll = settings.num_unroll
+    self._capacity = settings.capacity
+    self._allow_small_batch = settings.allow_small_batch
+    self._key, self._length = settings.key, settings.length
+    self._sequences = settings.sequences
+    self._context = settings.context
+    self._states = settings.states
+    # Built by take, read by save.
+    self._lock = self._rows_taken = self._batch_no = None
 
   # -- construction ---------------------------------------------------------
 
-  def _layout_store(self):
-    base.reject_empty(self._component_shapes())
+  def layout(self):
+    """The queues, table and lock of the store (see the module docstring);
+    returns its _ScheduleView."""
+    # The Barrier store's two bookkeeping components come first, so an
+    # empty component is named by the same index with either store.
+    stores.reject_empty(stores.component_shapes(self._settings, [[4], []]))
     u = self._num_unroll
     self._seq_names = list(self._sequences)
     self._ctx_names = list(self._context)
     self._state_names = list(self._states)
     self._segments = tf1.PriorityQueue(
-        capacity=base._UNBOUNDED,  # pylint: disable=protected-access
+        capacity=stores.UNBOUNDED,
         types=[tf.int64] + [v.dtype for v in self._sequences.values()],
         shapes=[[]] + [[u] + v.get_shape().as_list()[1:]
                        for v in self._sequences.values()],
@@ -152,7 +175,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         (v.dtype, [b, u] + v.get_shape().as_list()[1:])
         for v in self._sequences.values()]
     self._batches = tf1.FIFOQueue(
-        base._UNBOUNDED, [d for d, _ in self._batch_specs],  # pylint: disable=protected-access
+        stores.UNBOUNDED, [d for d, _ in self._batch_specs],
         shapes=[sh for _, sh in self._batch_specs], name="scheduled_batches")
     # What a new row brings: its key, its facts, its context and initial
     # states (in insertion order, one element per example).
@@ -160,7 +183,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                                        self._context.values()] +
               [v.dtype for v in self._states.values()])
     self._firsts = tf1.FIFOQueue(
-        base._UNBOUNDED, firsts,  # pylint: disable=protected-access
+        stores.UNBOUNDED, firsts,
         shapes=[[], [4]] + [v.get_shape() for v in self._context.values()] +
         [v.get_shape() for v in self._states.values()], name="firsts")
     self._schedule = raw.MutableHashTableV2(
@@ -173,12 +196,12 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     example = [(tf.string, []), (tf.int64, [4])] + [
         (v.dtype, v.get_shape().as_list()) for v in self._context.values()]
     self._carry["example"] = tf1.FIFOQueue(
-        base._UNBOUNDED, [tf.int64] + [d for d, _ in example],  # pylint: disable=protected-access
+        stores.UNBOUNDED, [tf.int64] + [d for d, _ in example],
         shapes=[[]] + [[b] + shape for _, shape in example],
         name="carry_example")
     for k, v in self._states.items():
       self._carry[("state", k)] = tf1.FIFOQueue(
-          base._UNBOUNDED, [tf.int64, v.dtype],  # pylint: disable=protected-access
+          stores.UNBOUNDED, [tf.int64, v.dtype],
           shapes=[[], [b] + v.get_shape().as_list()],
           name="carry_state_%s" % k)
     graph = tf1.get_default_graph()
@@ -194,23 +217,22 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     return collections.OrderedDict([
         ("ready", self._view.ready_size()),
         ("incomplete", tf.zeros([], tf.int32)),
-        ("in_flight", self._token_queue.size()),
-        ("closed", self._token_queue.is_closed()),
-    ])
+    ] + controls.in_flight_stats(self._controls))
 
   # -- prefetch ---------------------------------------------------------------
 
-  def _build_prefetch(self):
+  def prefetch(self, start_segment):
     """One example: checks, schedule, firsts, segments, whole batches."""
-    count, steps, stored = self._segments_to_store()
+    count, steps, stored = stores.segments_to_store(self._settings,
+                                                    start_segment)
     u = self._num_unroll
     split = []
     for k, v in self._sequences.items():
       shape = v.get_shape().as_list()[1:]
-      cut = tf.reshape(v, base._dims([count, u], shape),  # pylint: disable=protected-access
+      cut = tf.reshape(v, stores.dims([count, u], shape),
                        name="reshape_sequences_%s" % k)
-      if self._start_segment is not None:
-        cut = cut[self._start_segment:]
+      if start_segment is not None:
+        cut = cut[start_segment:]
       split.append(cut)
     stop_key = tf.strings.join(["STOP:", self._key], name="StringJoinStop")
     facts = tf.cast(tf.stack([self._length, count, 0, steps[0]]), tf.int64)
@@ -218,11 +240,12 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     def admit():
       # Refused after close (as the Barrier store: a one-element enqueue into
       # the closed end-of-input queue fails with CancelledError).
-      refuse = self._refuse_after_close()
-      register = self._register_key(stop_key, [refuse])
+      refuse = controls.refuse_after_close(self._controls)
+      register = controls.register_key(self._controls, self._key, stop_key,
+                                       [refuse])
       with tf.control_dependencies([register]):
-        token = self._token_queue.enqueue((tf.constant(base._TOKEN),),  # pylint: disable=protected-access
-                                          name="EnqueueCapacityToken")
+        token = self._controls.token_queue.enqueue(
+            (tf.constant(stores.TOKEN),), name="EnqueueCapacityToken")
       with tf.control_dependencies([token]):
         head = self._schedule_head()
       first_batch = head[0]
@@ -263,7 +286,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       with tf.control_dependencies([complete]):
         return tf.constant(True)
 
-    admitted_ok = locked(self._admission,
+    admitted_ok = locked(self._controls.admission,
                          lambda: tf.identity(admit(), name="Admitted"))
     return tf.group(admitted_ok, name="StateSaverPrefetchGroup")
 
@@ -282,12 +305,11 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       The op; it takes ``k`` capacity tokens under the admission lock, so
       ``k`` must not exceed ``admit_limit`` (see admit_limit).
     """
-    with self._reenter_scope():
-      with tf1.name_scope(name, "Admission"):
-        admitted = locked(self._admission,
-                          lambda: tf.identity(self._admit_many(examples),
-                                              name="Admitted"))
-        return tf.group(admitted, name="StateSaverAdmitGroup")
+    with tf1.name_scope(name, "Admission"):
+      admitted = locked(self._controls.admission,
+                        lambda: tf.identity(self._admit_many(examples),
+                                            name="Admitted"))
+      return tf.group(admitted, name="StateSaverAdmitGroup")
 
   @property
   def admit_limit(self):
@@ -304,23 +326,8 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     states = got[4 + ns + nc:]
     b, u = self._batch_size, self._num_unroll
     k = tf.shape(keys)[0]
-    refuse = self._refuse_after_close()
-    stop_keys = tf.strings.join(["STOP:", keys], name="StringJoinStop")
-    register = self._register_keys(keys, stop_keys, [refuse])
-    with tf.control_dependencies([register]):
-      tokens = self._token_queue.enqueue_many(
-          (tf.fill(tf.expand_dims(k, 0), base._TOKEN),),  # pylint: disable=protected-access
-          name="EnqueueCapacityTokens")
-    with tf.control_dependencies([tokens]):
-      head = self._schedule_head()
-      table_keys, table_used = raw.LookupTableExportV2(
-          table_handle=self._schedule, Tkeys=tf.int64, Tvalues=tf.int64)
+    head, table_keys, table_used = self._admit_head(keys, k)
     first_batch = head[0]
-    table_keys = tf.reshape(table_keys, [-1])
-    table_used = tf.reshape(table_used, [-1])
-    batch_entry = table_keys >= 0
-    table_keys = tf.boolean_mask(table_keys, batch_entry)
-    table_used = tf.boolean_mask(table_used, batch_entry)
     count = padded // u
     stored = tf.cast(count - starts, tf.int64)
     # Lane j is free from the first batch with at most j rows used (rows used
@@ -375,7 +382,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       shape = v.get_shape().as_list()[2:]
       # Time may be padded past the longest example (a batch of a larger
       # element, or a padding queue): keep the first `width` segments.
-      cut = tf.reshape(v, base._dims([k, tf.shape(v)[1] // u, u], shape))  # pylint: disable=protected-access
+      cut = tf.reshape(v, stores.dims([k, tf.shape(v)[1] // u, u], shape))
       split.append(tf.boolean_mask(cut[:, :width], valid))
     facts = tf.stack([tf.cast(lengths, tf.int64), tf.cast(count, tf.int64),
                       head[1] + _INT64_MIN + tf.range(tf.cast(k, tf.int64)),
@@ -388,6 +395,33 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                                done, tf.reduce_sum(before[:done]))
     with tf.control_dependencies([complete]):
       return tf.constant(True)
+
+  def _admit_head(self, keys, k):
+    """The start of an admission run of `k` examples: refuses it after a
+    close, registers the `keys` (string [k]), takes their capacity tokens,
+    then reads the schedule.
+
+    Returns:
+      (head, table_keys, table_used): the _schedule_head, and the batch
+      numbers of the schedule table with the rows used in each.
+    """
+    refuse = controls.refuse_after_close(self._controls)
+    stop_keys = tf.strings.join(["STOP:", keys], name="StringJoinStop")
+    register = self._register_keys(keys, stop_keys, [refuse])
+    with tf.control_dependencies([register]):
+      tokens = self._controls.token_queue.enqueue_many(
+          (tf.fill(tf.expand_dims(k, 0), stores.TOKEN),),
+          name="EnqueueCapacityTokens")
+    with tf.control_dependencies([tokens]):
+      head = self._schedule_head()
+      table_keys, table_used = raw.LookupTableExportV2(
+          table_handle=self._schedule, Tkeys=tf.int64, Tvalues=tf.int64)
+    table_keys = tf.reshape(table_keys, [-1])
+    table_used = tf.reshape(table_used, [-1])
+    batch_entry = table_keys >= 0
+    table_keys = tf.boolean_mask(table_keys, batch_entry)
+    table_used = tf.boolean_mask(table_used, batch_entry)
+    return head, table_keys, table_used
 
   def _publish(self, places, prev, split, first_batch, done, waiting):
     """Op storing new segments: those of the `done` batches they complete
@@ -436,7 +470,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     for c in merged[1:]:
       rest = c.get_shape().as_list()[1:]
       whole.append(tf.reshape(tf.gather(c, order),
-                              base._dims([done, b], rest)))  # pylint: disable=protected-access
+                              stores.dims([done, b], rest)))
     with tf.control_dependencies([old[0]]):
       wait = self._segments.enqueue_many(
           [tf.boolean_mask(c, later) for c in columns],
@@ -456,10 +490,11 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
         default_value=tf.constant(0, tf.int64))
 
   def _register_keys(self, keys, stop_keys, deps):
-    """_register_key for many examples at once: fails (InvalidArgumentError
-    naming the first offending key) if a key is in flight or repeats."""
+    """controls.register_key for many examples at once: fails
+    (InvalidArgumentError naming the first offending key) if a key is in
+    flight or repeats."""
     with tf.control_dependencies(deps):
-      seen = raw.LookupTableFindV2(table_handle=self._in_flight,
+      seen = raw.LookupTableFindV2(table_handle=self._controls.in_flight,
                                    keys=stop_keys,
                                    default_value=tf.constant(-1, tf.int64))
     unique, index = tf.unique(stop_keys)
@@ -472,11 +507,11 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     ok = tf1.Assert(
         tf.logical_not(tf.reduce_any(bad)),
         [tf.strings.join(["Duplicate key in flight: '", culprit,
-                          base.DUPLICATE_KEY])],
+                          controls.DUPLICATE_KEY])],
         name="CheckKeysNotInFlight")
     with tf.control_dependencies([ok]):
       return raw.LookupTableInsertV2(
-          table_handle=self._in_flight, keys=stop_keys,
+          table_handle=self._controls.in_flight, keys=stop_keys,
           values=tf.ones(tf.shape(stop_keys), tf.int64), name="RegisterKeys")
 
 
@@ -484,19 +519,20 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
 
   def close(self, cancel_pending_enqueues=False, name=None):
     """As SequenceQueueingStateSaver.close (see the module doc)."""
+    c = self._controls
     with tf1.name_scope(name, "SQSSClose") as scope:
       if cancel_pending_enqueues:
-        ops = [self._end_of_input.close(cancel_pending_enqueues=True),
-               self._cancelled.close(cancel_pending_enqueues=True)]
+        ops = [c.end_of_input.close(cancel_pending_enqueues=True),
+               c.cancelled.close(cancel_pending_enqueues=True)]
         with tf.control_dependencies(ops):
-          tokens = self._token_queue.close(True, name="FIFOClose")
+          tokens = c.token_queue.close(True, name="FIFOClose")
           batches = self._batches.close(True, name="BatchesClose")
         return tf.group(tokens, batches, name=scope)
 
       def shut():
-        eoi = self._end_of_input.close(cancel_pending_enqueues=True)
+        eoi = c.end_of_input.close(cancel_pending_enqueues=True)
         with tf.control_dependencies([eoi]):
-          tokens = self._token_queue.close(False, name="FIFOClose")
+          tokens = c.token_queue.close(False, name="FIFOClose")
         with tf.control_dependencies([tokens]):
           flush = [] if not self._allow_small_batch else [
               self._batches.enqueue_many(self._incomplete_batches(),
@@ -505,7 +541,7 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
           batches = self._batches.close(False, name="BatchesClose")
         with tf.control_dependencies([batches]):
           return tf.constant(True)
-      return tf.group(locked(self._admission, shut), name=scope)
+      return tf.group(locked(c.admission, shut), name=scope)
 
   def _incomplete_batches(self):
     """The batches not yet complete, whole and in order (each padded with
@@ -532,26 +568,29 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     with tf.control_dependencies([short]):
       return [tf.identity(t) for t in out]
 
-  def _wake_after_failure(self):
+  def fail(self):
     """The wake-up after an input failure: a token that makes a waiting take
     check the failure (none once the batches queue is closed: a take there
     ends by itself; a zero-element enqueue is a no-op)."""
     open_ = tf.cast(tf.logical_not(self._batches.is_closed()), tf.int32)
     wake = [tf.fill(tf.expand_dims(open_, 0), tf.constant(_WAKE, d))
-            if not sh else tf.zeros(base._dims([open_], sh), d)  # pylint: disable=protected-access
+            if not sh else tf.zeros(stores.dims([open_], sh), d)
             for d, sh in self._batch_specs]
     return [self._batches.enqueue_many(wake, name="Wake")]
 
-  # -- take ---------------------------------------------------------------------
+  # -- take -------------------------------------------------------------------
 
-  def _build_take(self):
+  def take(self):
+    """One batch token and its segments under the take lock, the new rows'
+    firsts, the continuing rows' carried example (see _rows_of)."""
     lock = raw.MutexLock(mutex=self._take_mutex, name="TakeLock")
     self._lock = lock
     with tf.control_dependencies([lock]):
-      deps = [self._raise_if_failed()]
+      deps = [controls.raise_if_failed(self._controls)]
     with tf.control_dependencies(deps):
       batch = self._batches.dequeue(name="DequeueBatch")
-    with tf.control_dependencies([self._raise_if_failed(after=[batch[1]])]):
+    with tf.control_dependencies([controls.raise_if_failed(
+        self._controls, after=[batch[1]])]):
       rows = tf.maximum(batch[1], 0)
     batch_no = batch[0]
     sequences = collections.OrderedDict(
@@ -571,6 +610,15 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                             carried_rows, step_index=1)
     carry_ops = [self._carry_put("example", batch_no, carried)]
     carried = dict(zip(example_slots, carried))
+    self._batch_no = batch_no
+    return self._rows_of(batch_no, rows, sequences, first, carried,
+                         carried_rows, n_old, carry_ops)
+
+  def _rows_of(self, batch_no, rows, sequences, first, carried, carried_rows,
+               n_old, carry_ops):
+    """The Batch of a take: keys, lengths and states of its `rows` rows,
+    from the `first` values of new rows and the `carried` example of the
+    rest; releases the finished examples and keeps the take lock held."""
     keys_base = carried[("example", "key")]
     facts = carried[("example", "facts")]
     total_length = tf.cast(facts[:, _TOTAL], tf.int32)
@@ -585,17 +633,16 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     of = tf.strings.join(["_of_", tf.strings.as_string(count, **width), ":"])
     keys = tf.strings.join([tf.strings.as_string(sequence, **width), of,
                             keys_base], name="StringJoinCurrentKeys")
-    done = base.last_segment(sequence, count)
+    done = stores.last_segment(sequence, count)
     next_keys = tf1.where(
         done, tf.strings.join(["STOP:", keys_base]),
         tf.strings.join([tf.strings.as_string(sequence + 1, **width), of,
                          keys_base]), name="NextKeys")
     finished = tf.reduce_sum(tf.cast(done, tf.int32))
-    release = self._token_queue.dequeue_many(finished,
-                                             name="ReleaseCapacityTokens")
-    forget = raw.LookupTableRemoveV2(table_handle=self._in_flight,
+    release = self._controls.token_queue.dequeue_many(
+        finished, name="ReleaseCapacityTokens")
+    forget = raw.LookupTableRemoveV2(table_handle=self._controls.in_flight,
                                      keys=next_keys, name="ForgetFinishedKeys")
-    self._batch_no = batch_no
     # The lock is held until the take's own ops are done, then by the
     # save_state ops of the same step (each holds a reference to it).
     with tf.control_dependencies([release, forget, keys, next_keys] +
@@ -616,22 +663,21 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       for k in self._state_names:
         states[k] = after(self._state(k, first[("state", k)], carried_rows,
                                       n_old, batch_no))
-      self._received = {
-          "insertion_index": after(facts[:, _INDEX]),
-          "key": after(keys),
-          "length": after(length),
-          "total_length": after(total_length),
-          "next_key": after(next_keys),
-          "sequence": after(sequence),
-          "sequence_count": after(count),
-          "batch_size": after(rows),
-          "context": collections.OrderedDict(
+      return stores.Batch(
+          insertion_index=after(facts[:, _INDEX]),
+          key=after(keys),
+          length=after(length),
+          total_length=after(total_length),
+          next_key=after(next_keys),
+          sequence=after(sequence),
+          sequence_count=after(count),
+          batch_size=after(rows),
+          context=collections.OrderedDict(
               (k, after(v)) for k, v in context.items()),
-          "sequences": collections.OrderedDict(
+          sequences=collections.OrderedDict(
               (k, after(v)) for k, v in sequences.items()),
-          "states": states,
-          "not_done_rows": base.unfinished_rows(done),
-      }
+          states=states,
+          not_done_rows=stores.unfinished_rows(done))
 
   def _consume_lock(self, name):
     """An op that keeps the take lock held until it runs.
@@ -683,7 +729,8 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     padded = []
     for value in values:
       shape = value.get_shape().as_list()[1:]
-      pad = tf.zeros(base._dims([self._batch_size - tf.shape(value)[0]], shape),  # pylint: disable=protected-access
+      pad = tf.zeros(stores.dims([self._batch_size - tf.shape(value)[0]],
+                                 shape),
                      dtype=value.dtype)
       padded.append(tf.concat([value, pad], 0))
     name = slot if isinstance(slot, str) else "%s_%s" % slot
@@ -698,8 +745,9 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       # rows continue from a batch taken after the cancel has no state: that
       # is the end of the input (the Barrier store discards such segments),
       # not an error of the consumer.
-      lost = self._end_of_input_if(
-          tf.logical_and(tf.logical_not(saved), self._cancelled.is_closed()),
+      lost = controls.end_of_input_if(
+          self._controls, tf.logical_and(
+              tf.logical_not(saved), self._controls.cancelled.is_closed()),
           "CancelledBeforeSave_%s" % k)
       with tf.control_dependencies([lost]):
         saved = tf.identity(saved)
@@ -718,10 +766,9 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
                            check=check)
     return tf.identity(value, name="state_%s" % k)
 
-  def _save(self, batch, state_name, value, keep):
+  def save(self, batch, state_name, value):
     """The scheduled store's part of save_state: the whole batch's value."""
-    del keep
-    state = self._received["states"][state_name]
+    state = batch.states[state_name]
     if value.dtype != state.dtype:
       # A run-time error, as with the Barrier store (and contrib), whose
       # insert of the wrong dtype fails when it runs, not when it is built.
@@ -735,8 +782,8 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
     # Checked after the take succeeded: a take that ends the input fails
     # with OutOfRangeError, not with this.
     with tf.control_dependencies([state]):
-      cancelled = tf.cast(self._cancelled.is_closed(), tf.int32)
-    refuse = self._cancelled.enqueue_many(
+      cancelled = tf.cast(self._controls.cancelled.is_closed(), tf.int32)
+    refuse = self._controls.cancelled.enqueue_many(
         (tf.zeros(tf.expand_dims(cancelled, 0), tf.int32),),
         name="RefuseAfterCancel")
     # The state is drained (and checked) before the new one is stored.
@@ -746,8 +793,6 @@ class ScheduledStateSaver(base.SequenceQueueingStateSaver):
       hold = self._consume_lock("HoldTakeLock_%s" % state_name)
     return tf.group(put, hold, name="SaveState_%s" % state_name)
 
-
-stores.register("scheduled", ScheduledStateSaver)
 
 
 #: The most examples one admission run places (further bounded by capacity).
