@@ -23,7 +23,7 @@ store is handed ``stores.Settings`` and ``controls.Controls`` and returns a
 
 Behaviour matches contrib (key strings, order, lengths, dtypes, run-time error
 classes).  The deliberate differences, all of them fixes of contrib quirks, are
-listed in ``SequenceQueueingStateSaver``'s docstring and in the README.
+listed in ``SequenceQueueingStateSaver``'s docstring and in docs/state_saver.md.
 """
 from __future__ import absolute_import, division, print_function
 
@@ -225,10 +225,10 @@ class SequenceQueueingStateSaver(object):
   """Batches segments of sequences and keeps a state per sequence.
 
   Same constructor, properties and run-time behaviour as TF 1.15's
-  ``tf.contrib.training.SequenceQueueingStateSaver``; see ../SPEC and the
-  README.  Build it in graph mode; run ``prefetch_op`` from queue-runner
-  threads and fetch ``next_batch`` fields (with ``save_state`` ops) from the
-  training loop.
+  ``tf.contrib.training.SequenceQueueingStateSaver``; see ../SPEC and
+  docs/state_saver.md.  Build it in graph mode; run ``prefetch_op`` from
+  queue-runner threads and fetch ``next_batch`` fields (with ``save_state``
+  ops) from the training loop.
 
   Differences from contrib (each fixes a contrib quirk):
 
