@@ -15,8 +15,11 @@ and the imports form no cycle.  Layers, bottom up:
 from __future__ import absolute_import, division, print_function
 
 import ast
+import json
 import os
 import re
+import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = ("legacy_pipeline", "compat")
@@ -104,9 +107,19 @@ def _package(module):
   return m.group(1) if m else None
 
 
-def _graph():
+def _graph_here():
   modules = _modules()
   return {m: _imports(m, p, modules) for m, p in modules.items()}
+
+
+def _graph():
+  """module -> [(imported project module, line)], parsed in a fresh
+  interpreter: CPython 3.11.7's ast.parse can raise a spurious SystemError
+  ("AST constructor recursion depth mismatch", python/cpython#106905) in a
+  process that has run the TF-heavy tests before."""
+  out = subprocess.check_output([sys.executable, os.path.abspath(__file__)],
+                                timeout=300)
+  return {m: [tuple(t) for t in ts] for m, ts in json.loads(out).items()}
 
 
 def test_every_module_has_a_layer():
@@ -169,3 +182,7 @@ def test_every_package_is_installed():
       "]")[0]))
   packages = {m for m, p in _modules().items() if p.endswith("__init__.py")}
   assert packages == listed, (packages ^ listed)
+
+
+if __name__ == "__main__":
+  print(json.dumps(_graph_here()))
