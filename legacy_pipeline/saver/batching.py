@@ -20,21 +20,12 @@ from legacy_pipeline.saver.state_saver import SequenceQueueingStateSaver
 _SPARSE_CONTEXT_PREFIX = "_context_in_seq_"
 
 
-def batch_sequences_with_states(input_key,
-                                input_sequences,
-                                input_context,
-                                input_length,
-                                initial_states,
-                                num_unroll,
-                                batch_size,
-                                num_threads=3,
-                                capacity=1000,
-                                allow_small_batch=True,
-                                pad=True,
+def batch_sequences_with_states(input_key, input_sequences, input_context,
+                                input_length, initial_states, num_unroll,
+                                batch_size, num_threads=3, capacity=1000,
+                                allow_small_batch=True, pad=True,
                                 make_keys_unique=False,
-                                make_keys_unique_seed=None,
-                                name=None,
-                                *,
+                                make_keys_unique_seed=None, name=None, *,
                                 store=None):
   """Batches segments of sequences, keeping a saved state per sequence.
 
