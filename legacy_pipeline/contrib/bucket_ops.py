@@ -270,6 +270,64 @@ def bucket(tensors,
       batch has been given out.
   """
   require_graph_mode("bucket")
+  per_bucket_batch_size, batch_size, bucket_capacities = _bucket_sizes(
+      batch_size, num_buckets, bucket_capacities, capacity)
+  tensor_list = _as_tensor_list(tensors)
+  with tf1.name_scope(name, "bucket", tensor_list) as name:
+    tensor_list = _validate_bucket(tensor_list)
+    keep_input = _validate_keep_input(keep_input)
+    tensor_list, sparse_slots = _store_sparse_tensors(tensor_list, keep_input)
+    batch_size, static_batch_size = _static_batch_sizes(batch_size)
+    shapes = _shapes(tensor_list, shapes)
+    which_bucket = tf.convert_to_tensor(
+        which_bucket, dtype=tf.int32, name="which_bucket")
+    bucket_queues, top_queue = _bucket_queues(
+        tensor_list, shapes, bucket_capacities, capacity, dynamic_pad,
+        shared_name, None if allow_smaller_final_batch or
+        per_bucket_batch_size else static_batch_size)
+    _add_bucket_queue_runners(
+        bucket_queues, top_queue, tensor_list, which_bucket, keep_input,
+        batch_size, num_threads, allow_smaller_final_batch)
+    _add_bucket_summaries(bucket_queues, top_queue, capacity)
+    return _dequeue_top(top_queue, sparse_slots, tensors)
+
+
+def _dequeue_top(top_queue, sparse_slots, tensors):
+  """``(bucket id, batch)`` from the top queue, sparse tensors restored.
+
+  Args:
+    top_queue: the top queue.
+    sparse_slots: the `_SparseSlot` (or None) of each tensor.
+    tensors: bucket's `tensors` (a list or dict).
+
+  Returns:
+    ``(bucket, outputs)`` as `bucket` returns them.
+  """
+  dequeued = top_queue.dequeue(name="dequeue_top")
+  bucket_id, dequeued = dequeued[0], dequeued[1:]
+  if len(dequeued) == 1:
+    dequeued = dequeued[0]
+  dequeued = _restore_sparse_tensors(dequeued, sparse_slots)
+  return bucket_id, _as_original_type(tensors, dequeued)
+
+
+def _bucket_sizes(batch_size, num_buckets, bucket_capacities, capacity):
+  """bucket's batch sizes and bucket capacities, one per bucket.
+
+  Args:
+    batch_size: one batch size, or a list of `num_buckets` of them.
+    num_buckets: python int.
+    bucket_capacities: None, or `num_buckets` ints.
+    capacity: the default bucket capacity.
+
+  Returns:
+    (per_bucket_batch_size, batch_sizes, bucket_capacities): whether
+    `batch_size` was a list, and the two lists.
+
+  Raises:
+    ValueError: a list `batch_size` or `bucket_capacities` whose length is
+      not `num_buckets`.
+  """
   per_bucket_batch_size = False
   if isinstance(batch_size, (list, tuple)):
     per_bucket_batch_size = True
@@ -286,94 +344,127 @@ def bucket(tensors,
     raise ValueError(
         "The list bucket_capacities (%s) must have exactly num_buckets (%d) "
         "elements." % (str(bucket_capacities), num_buckets))
+  return per_bucket_batch_size, batch_size, bucket_capacities
 
-  tensor_list = _as_tensor_list(tensors)
-  with tf1.name_scope(name, "bucket", tensor_list) as name:
-    tensor_list = _validate_bucket(tensor_list)
-    keep_input = _validate_keep_input(keep_input)
-    tensor_list, sparse_slots = _store_sparse_tensors(tensor_list, keep_input)
 
-    # Each batch size becomes a python int where it is static (TF 1.15 makes
-    # the same "batch_size" constants).
-    static_batch_size = None
-    for i, size in enumerate(batch_size):
-      size = tf.convert_to_tensor(size, dtype=tf.int32, name="batch_size")
-      static_batch_size = tf.get_static_value(size)
-      batch_size[i] = size if static_batch_size is None else static_batch_size
+def _static_batch_sizes(batch_size):
+  """(sizes, last static size): each a python int where static.
 
-    types = [t.dtype for t in tensor_list]
-    shapes = _shapes(tensor_list, shapes)
-    which_bucket = tf.convert_to_tensor(
-        which_bucket, dtype=tf.int32, name="which_bucket")
+  Each batch size becomes a python int where it is static (TF 1.15 makes
+  the same "batch_size" constants); the second value is the last size's
+  static value (None if dynamic).
+  """
+  static_batch_size = None
+  for i, size in enumerate(batch_size):
+    size = tf.convert_to_tensor(size, dtype=tf.int32, name="batch_size")
+    static_batch_size = tf.get_static_value(size)
+    batch_size[i] = size if static_batch_size is None else static_batch_size
+  return batch_size, static_batch_size
 
-    queue_class = tf1.PaddingFIFOQueue if dynamic_pad else tf1.FIFOQueue
-    bucket_queues = [
-        queue_class(
-            capacity=bucket_capacities[i], dtypes=types, shapes=shapes,
-            shared_name=(None if shared_name is None else
-                         "%s_%d" % (shared_name, i)),
-            name="bucket_queue_%d" % i)
-        for i in range(num_buckets)]
 
-    # The static batch dimension is the last batch size seen above, known
-    # only for one shared size and full batches.
-    batch_dim = (None if allow_smaller_final_batch or per_bucket_batch_size
-                 else static_batch_size)
-    batch_shapes = [tf.TensorShape([batch_dim]).concatenate(s)
-                    for s in bucket_queues[0].shapes]
-    # A padding queue even without dynamic_pad: its shapes may start with
-    # None, which a FIFOQueue refuses.
-    top_queue = tf1.PaddingFIFOQueue(
-        capacity=capacity, dtypes=[tf.int32] + types,
-        shapes=[tf.TensorShape([])] + batch_shapes,
-        shared_name=shared_name, name="top_queue")
+def _bucket_queues(tensor_list, shapes, bucket_capacities, capacity,
+                   dynamic_pad, shared_name, batch_dim):
+  """Creates the bucket queues and the top queue of `bucket`.
 
-    def enqueue_in_its_bucket():
-      def enqueue_in(i):
-        return bucket_queues[i].enqueue(tensor_list)
-      return tf.group(*[
-          tf1.cond(tf.equal(which_bucket, i),
-                   functools.partial(enqueue_in, i), tf.no_op)
-          for i in range(num_buckets)], name="group_enqueues")
+  Args:
+    tensor_list: the (stored) tensors of one element.
+    shapes: their element shapes.
+    bucket_capacities: the bucket queues' capacities.
+    capacity: the top queue's capacity.
+    dynamic_pad: padding bucket queues.
+    shared_name: None, or the queues' shared name.
+    batch_dim: the static batch dimension: the last batch size seen, known
+      only for one shared size and full batches (else None).
 
-    maybe_enqueue = _smart_cond(keep_input, enqueue_in_its_bucket, tf.no_op)
+  Returns:
+    (bucket_queues, top_queue).
+  """
+  types = [t.dtype for t in tensor_list]
+  queue_class = tf1.PaddingFIFOQueue if dynamic_pad else tf1.FIFOQueue
+  bucket_queues = [
+      queue_class(
+          capacity=bucket_capacities[i], dtypes=types, shapes=shapes,
+          shared_name=(None if shared_name is None else
+                       "%s_%d" % (shared_name, i)),
+          name="bucket_queue_%d" % i)
+      for i in range(len(bucket_capacities))]
+  batch_shapes = [tf.TensorShape([batch_dim]).concatenate(s)
+                  for s in bucket_queues[0].shapes]
+  # A padding queue even without dynamic_pad: its shapes may start with
+  # None, which a FIFOQueue refuses.
+  top_queue = tf1.PaddingFIFOQueue(
+      capacity=capacity, dtypes=[tf.int32] + types,
+      shapes=[tf.TensorShape([])] + batch_shapes,
+      shared_name=shared_name, name="top_queue")
+  return bucket_queues, top_queue
 
-    def read_batch(queue, size, i):
-      read = queue.dequeue_up_to if allow_smaller_final_batch else (
-          queue.dequeue_many)
-      batch = read(size, name="read_bucket_%d" % i)
-      return list(batch) if isinstance(batch, (list, tuple)) else [batch]
 
-    to_top = [
-        top_queue.enqueue([tf.constant(i)] + read_batch(q, size, i),
-                          name="enqueue_from_bucket_%d" % i)
-        for i, (q, size) in enumerate(zip(bucket_queues, batch_size))]
+def _add_bucket_queue_runners(bucket_queues, top_queue, tensor_list,
+                              which_bucket, keep_input, batch_size,
+                              num_threads, allow_smaller_final_batch):
+  """Registers `bucket`'s two queue runners, as TF 1.15 does.
 
-    tf1.train.add_queue_runner(tf1.train.QueueRunner(
-        bucket_queues[0], to_top,
-        close_op=top_queue.close(),
-        cancel_op=top_queue.close(cancel_pending_enqueues=True),
-        queue_closed_exception_types=_QUEUE_CLOSED))
-    tf1.train.add_queue_runner(tf1.train.QueueRunner(
-        top_queue, [maybe_enqueue] * num_threads,
-        close_op=tf.group(*[q.close() for q in bucket_queues]),
-        cancel_op=tf.group(*[q.close(cancel_pending_enqueues=True)
-                             for q in bucket_queues]),
-        queue_closed_exception_types=_QUEUE_CLOSED))
+  Args:
+    bucket_queues: the bucket queues.
+    top_queue: the top queue.
+    tensor_list: the (stored) tensors of one element.
+    which_bucket: int32 scalar, the element's bucket.
+    keep_input: bool scalar: False drops the element.
+    batch_size: the batch size of each bucket.
+    num_threads: number of threads enqueuing the element.
+    allow_smaller_final_batch: read with ``dequeue_up_to``.
+  """
+  num_buckets = len(bucket_queues)
 
-    for q in bucket_queues:
-      tf1.summary.scalar("bucket/%s/size" % q.name,
-                         tf.cast(top_queue.size(), tf.float32))
-    tf1.summary.scalar(
-        "bucket/%s/fraction_of_%d_full" % (top_queue.name, capacity),
-        tf.cast(top_queue.size(), tf.float32) * (1. / capacity))
+  def enqueue_in_its_bucket():
+    def enqueue_in(i):
+      return bucket_queues[i].enqueue(tensor_list)
+    return tf.group(*[
+        tf1.cond(tf.equal(which_bucket, i),
+                 functools.partial(enqueue_in, i), tf.no_op)
+        for i in range(num_buckets)], name="group_enqueues")
 
-    dequeued = top_queue.dequeue(name="dequeue_top")
-    bucket_id, dequeued = dequeued[0], dequeued[1:]
-    if len(dequeued) == 1:
-      dequeued = dequeued[0]
-    dequeued = _restore_sparse_tensors(dequeued, sparse_slots)
-    return bucket_id, _as_original_type(tensors, dequeued)
+  maybe_enqueue = _smart_cond(keep_input, enqueue_in_its_bucket, tf.no_op)
+
+  def read_batch(queue, size, i):
+    read = queue.dequeue_up_to if allow_smaller_final_batch else (
+        queue.dequeue_many)
+    batch = read(size, name="read_bucket_%d" % i)
+    return list(batch) if isinstance(batch, (list, tuple)) else [batch]
+
+  to_top = [
+      top_queue.enqueue([tf.constant(i)] + read_batch(q, size, i),
+                        name="enqueue_from_bucket_%d" % i)
+      for i, (q, size) in enumerate(zip(bucket_queues, batch_size))]
+
+  tf1.train.add_queue_runner(tf1.train.QueueRunner(
+      bucket_queues[0], to_top,
+      close_op=top_queue.close(),
+      cancel_op=top_queue.close(cancel_pending_enqueues=True),
+      queue_closed_exception_types=_QUEUE_CLOSED))
+  tf1.train.add_queue_runner(tf1.train.QueueRunner(
+      top_queue, [maybe_enqueue] * num_threads,
+      close_op=tf.group(*[q.close() for q in bucket_queues]),
+      cancel_op=tf.group(*[q.close(cancel_pending_enqueues=True)
+                           for q in bucket_queues]),
+      queue_closed_exception_types=_QUEUE_CLOSED))
+
+
+def _add_bucket_summaries(bucket_queues, top_queue, capacity):
+  """TF 1.15's summaries: each bucket's (the top queue's) size, fullness.
+
+  Args:
+    bucket_queues: the bucket queues (each gets a ``size`` summary, of the
+      top queue's size, as in TF 1.15).
+    top_queue: the top queue.
+    capacity: the top queue's capacity.
+  """
+  for q in bucket_queues:
+    tf1.summary.scalar("bucket/%s/size" % q.name,
+                       tf.cast(top_queue.size(), tf.float32))
+  tf1.summary.scalar(
+      "bucket/%s/fraction_of_%d_full" % (top_queue.name, capacity),
+      tf.cast(top_queue.size(), tf.float32) * (1. / capacity))
 
 
 def bucket_by_sequence_length(input_length,
@@ -425,32 +516,13 @@ def bucket_by_sequence_length(input_length,
   """
   require_graph_mode("bucket_by_sequence_length")
   tensor_list = list(_as_tensor_list(tensors))
-  if not isinstance(bucket_boundaries, (list, tuple)):
-    raise TypeError(
-        "bucket_boundaries must be a list or tuple, but received: %s" %
-        bucket_boundaries)
-  if not bucket_boundaries:
-    raise ValueError("bucket_boundaries must not be empty")
-  for lower, upper in zip(bucket_boundaries[:-1], bucket_boundaries[1:]):
-    if not isinstance(lower, int) or not isinstance(upper, int):
-      raise TypeError("bucket boundaries must be integers, but saw: %s and %s"
-                      % (lower, upper))
-    if lower >= upper:
-      raise ValueError(
-          "Buckets must contain sequential increasing lengths, but saw: "
-          "%d before %d" % (lower, upper))
+  _check_bucket_boundaries(bucket_boundaries)
 
   with tf1.name_scope(name, "bucket_by_sequence_length",
                       [input_length] + tensor_list):
     input_length = tf.convert_to_tensor(
         input_length, dtype=tf.int32, name="input_length")
-    # Bucket i is [lower[i], upper[i]): the first whose range holds the
-    # length.
-    lower = [np.iinfo(np.int32).min] + list(bucket_boundaries)
-    upper = list(bucket_boundaries) + [np.iinfo(np.int32).max]
-    in_range = tf.logical_and(tf.less_equal(lower, input_length),
-                              tf.less(input_length, upper))
-    which_bucket = tf.cast(tf.reduce_min(tf1.where(in_range)), tf.int32)
+    which_bucket = _bucket_of_length(input_length, bucket_boundaries)
 
     if shapes is not None:
       shapes = [tf.TensorShape([])] + list(shapes)
@@ -469,3 +541,38 @@ def bucket_by_sequence_length(input_length,
         keep_input=keep_input,
         shared_name=shared_name)
     return dequeued[0], _as_original_type(tensors, dequeued[1:])
+
+
+def _check_bucket_boundaries(bucket_boundaries):
+  """Raises unless `bucket_boundaries` is a non-empty increasing int list.
+
+  Raises:
+    TypeError: `bucket_boundaries` is not a list or tuple, or holds
+      non-ints.
+    ValueError: `bucket_boundaries` is empty or not increasing.
+  """
+  if not isinstance(bucket_boundaries, (list, tuple)):
+    raise TypeError(
+        "bucket_boundaries must be a list or tuple, but received: %s" %
+        bucket_boundaries)
+  if not bucket_boundaries:
+    raise ValueError("bucket_boundaries must not be empty")
+  for lower, upper in zip(bucket_boundaries[:-1], bucket_boundaries[1:]):
+    if not isinstance(lower, int) or not isinstance(upper, int):
+      raise TypeError("bucket boundaries must be integers, but saw: %s and %s"
+                      % (lower, upper))
+    if lower >= upper:
+      raise ValueError(
+          "Buckets must contain sequential increasing lengths, but saw: "
+          "%d before %d" % (lower, upper))
+
+
+def _bucket_of_length(input_length, bucket_boundaries):
+  """The int32 bucket of `input_length`: the first range that holds it."""
+  # Bucket i is [lower[i], upper[i]): the first whose range holds the
+  # length.
+  lower = [np.iinfo(np.int32).min] + list(bucket_boundaries)
+  upper = list(bucket_boundaries) + [np.iinfo(np.int32).max]
+  in_range = tf.logical_and(tf.less_equal(lower, input_length),
+                            tf.less(input_length, upper))
+  return tf.cast(tf.reduce_min(tf1.where(in_range)), tf.int32)

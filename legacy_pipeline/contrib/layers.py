@@ -482,46 +482,72 @@ def _core_batch_norm(inputs, axis, decay, center, scale, epsilon,
           _assign_moving_average(params.moving_mean, mean, momentum),
           _assign_moving_average(params.moving_variance, variance, momentum)]
   else:
-    reduction = [i for i in range(ndims) if i != axis]
-    broadcast_shape = [1] * ndims
-    broadcast_shape[axis] = channels
-
-    def broadcast(v):
-      if v is not None and reduction != list(range(ndims - 1)):
-        return tf.reshape(v, broadcast_shape)
-      return v
-
-    if known is not None and not known:
-      mean, variance = params.moving_mean, params.moving_variance
-    else:
-      batch_mean, batch_variance = tf1.nn.moments(
-          tf.cast(inputs, param_dtype), reduction)
-      mean = _cond(is_training, lambda: batch_mean,
-                   lambda: tf.convert_to_tensor(params.moving_mean))
-      variance = _cond(is_training, lambda: batch_variance,
-                       lambda: tf.convert_to_tensor(params.moving_variance))
-
-      def update(variable, value):
-        return _cond(
-            is_training,
-            lambda: tf.identity(_assign_moving_average(variable, value,
-                                                       decay)),
-            lambda: tf.identity(variable)) if known is None else \
-            _assign_moving_average(variable, value, decay)
-
-      update_ops = [update(params.moving_mean, mean),
-                    update(params.moving_variance, variance)]
-    offset = None if params.beta is None else tf.cast(params.beta, dtype)
-    factor = None if params.gamma is None else tf.cast(params.gamma, dtype)
-    outputs = tf.nn.batch_normalization(
-        inputs, broadcast(tf.cast(mean, dtype)),
-        broadcast(tf.cast(variance, dtype)), broadcast(offset),
-        broadcast(factor), epsilon)
+    outputs, update_ops = _core_moments_batch_norm(
+        inputs, axis, params, param_dtype, decay, epsilon, is_training)
   outputs.set_shape(shape)
   if trainable:  # a non-trainable tf.layers layer reports no updates
     for op in update_ops:
       _add_to_collections(op, [tf1.GraphKeys.UPDATE_OPS])
   return outputs
+
+
+def _core_moments_batch_norm(inputs, axis, params, param_dtype, decay,
+                             epsilon, is_training):
+  """_core_batch_norm's unfused branch: the batch's or the moving moments.
+
+  Args:
+    inputs: the inputs, of known rank.
+    axis: the channels' axis (non-negative).
+    params: the `_BatchNormParams`.
+    param_dtype: the variables' dtype.
+    decay: of the moving averages.
+    epsilon: added to the variance.
+    is_training: Python bool or bool `Tensor`.
+
+  Returns:
+    (outputs, update_ops): the normalized inputs and the moving averages'
+    update ops (none when not training).
+  """
+  ndims = inputs.get_shape().ndims
+  dtype = inputs.dtype.base_dtype
+  known = _static_bool(is_training)
+  update_ops = []
+  reduction = [i for i in range(ndims) if i != axis]
+  broadcast_shape = [1] * ndims
+  broadcast_shape[axis] = inputs.get_shape().dims[axis].value
+
+  def broadcast(v):
+    if v is not None and reduction != list(range(ndims - 1)):
+      return tf.reshape(v, broadcast_shape)
+    return v
+
+  if known is not None and not known:
+    mean, variance = params.moving_mean, params.moving_variance
+  else:
+    batch_mean, batch_variance = tf1.nn.moments(
+        tf.cast(inputs, param_dtype), reduction)
+    mean = _cond(is_training, lambda: batch_mean,
+                 lambda: tf.convert_to_tensor(params.moving_mean))
+    variance = _cond(is_training, lambda: batch_variance,
+                     lambda: tf.convert_to_tensor(params.moving_variance))
+
+    def update(variable, value):
+      return _cond(
+          is_training,
+          lambda: tf.identity(_assign_moving_average(variable, value,
+                                                     decay)),
+          lambda: tf.identity(variable)) if known is None else \
+          _assign_moving_average(variable, value, decay)
+
+    update_ops = [update(params.moving_mean, mean),
+                  update(params.moving_variance, variance)]
+  offset = None if params.beta is None else tf.cast(params.beta, dtype)
+  factor = None if params.gamma is None else tf.cast(params.gamma, dtype)
+  outputs = tf.nn.batch_normalization(
+      inputs, broadcast(tf.cast(mean, dtype)),
+      broadcast(tf.cast(variance, dtype)), broadcast(offset),
+      broadcast(factor), epsilon)
+  return outputs, update_ops
 
 
 def _moments_batch_norm(inputs, decay, center, scale, epsilon,
@@ -664,22 +690,81 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
 
   Compatibility: graph mode; TF 1.15 and TF 2.x.
   """
-  if fused is None:
-    fused = True
   inputs = tf1.convert_to_tensor(inputs)
-  rank = inputs.get_shape().ndims
-  fusable = (batch_weights is None and not renorm and rank in (2, 4) and
-             adjustment is None)
-  default_updates = updates_collections is tf1.GraphKeys.UPDATE_OPS
-  if fused and fusable and (zero_debias_moving_mean or rank == 2 or
-                            not default_updates):
+  if _takes_fused_kernel(fused, inputs, batch_weights, renorm, adjustment,
+                         updates_collections, zero_debias_moving_mean):
     return _fused_batch_norm(
         inputs, decay, center, scale, epsilon, activation_fn,
         param_initializers, param_regularizers, updates_collections,
         is_training, reuse, variables_collections, outputs_collections,
         trainable, data_format, scope, zero_debias_moving_mean)
+  del renorm_clipping, renorm_decay  # meaningful with renorm only
+  return _scoped_batch_norm(
+      inputs, decay, center, scale, epsilon, activation_fn,
+      param_initializers, param_regularizers, updates_collections,
+      is_training, reuse, variables_collections, outputs_collections,
+      trainable, batch_weights, fused is None or fused, data_format,
+      zero_debias_moving_mean, scope, renorm, adjustment)
+
+
+def _takes_fused_kernel(fused, inputs, batch_weights, renorm, adjustment,
+                        updates_collections, zero_debias_moving_mean):
+  """True when batch_norm takes contrib's own fused branch.
+
+  Args:
+    fused: batch_norm's `fused` (None counts as True).
+    inputs: the inputs `Tensor`.
+    batch_weights: batch_norm's `batch_weights`.
+    renorm: batch_norm's `renorm`.
+    adjustment: batch_norm's `adjustment`.
+    updates_collections: batch_norm's `updates_collections`.
+    zero_debias_moving_mean: batch_norm's `zero_debias_moving_mean`.
+
+  Returns:
+    bool: rank 2 or 4, fused, no batch weights, renorm or adjustment, and
+    rank 2, non-default update collections or zero debias.
+  """
+  if fused is None:
+    fused = True
+  rank = inputs.get_shape().ndims
+  fusable = (batch_weights is None and not renorm and rank in (2, 4) and
+             adjustment is None)
+  default_updates = updates_collections is tf1.GraphKeys.UPDATE_OPS
+  return bool(fused and fusable and (zero_debias_moving_mean or rank == 2 or
+                                     not default_updates))
+
+
+def _scoped_batch_norm(inputs, decay, center, scale, epsilon, activation_fn,
+                       param_initializers, param_regularizers,
+                       updates_collections, is_training, reuse,
+                       variables_collections, outputs_collections, trainable,
+                       batch_weights, fused, data_format,
+                       zero_debias_moving_mean, scope, renorm, adjustment):
+  """batch_norm's unfused branches, in the variable scope ``BatchNorm``.
+
+  The ``tf.layers`` branch (`_core_batch_norm`) with no `batch_weights`,
+  the ``UPDATE_OPS`` update collections and no zero debias; else the
+  (weighted) moments (`_moments_batch_norm`).
+
+  Args:
+    inputs, decay, center, scale, epsilon, activation_fn, param_initializers,
+      param_regularizers, updates_collections, is_training, reuse,
+      variables_collections, outputs_collections, trainable, batch_weights,
+      data_format, zero_debias_moving_mean, scope, renorm, adjustment: as
+      batch_norm's.
+    fused: bool, batch_norm's `fused` (None already made True).
+
+  Returns:
+    `Tensor` of the inputs' shape, the activation applied.
+
+  Raises:
+    ValueError: unknown `data_format`.
+    NotImplementedError: `renorm` or `adjustment` on the ``tf.layers``
+      branch.
+  """
   if data_format not in (_NCHW, _NHWC):
     raise ValueError("data_format has to be either NCHW or NHWC.")
+  default_updates = updates_collections is tf1.GraphKeys.UPDATE_OPS
   with tf1.variable_scope(scope, "BatchNorm", [inputs], reuse=reuse) as sc:
     inputs = tf1.convert_to_tensor(inputs)
     if batch_weights is None and default_updates and \
@@ -690,7 +775,6 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
             "adjustments are not implemented by legacy-pipeline's in-house "
             "batch_norm; use renorm=False, adjustment=None" % (
                 renorm, adjustment))
-      del renorm_clipping, renorm_decay  # meaningful with renorm only
       outputs = _core_batch_norm(
           inputs, 1 if data_format == _NCHW else -1, decay, center, scale,
           epsilon, param_initializers, param_regularizers, trainable,

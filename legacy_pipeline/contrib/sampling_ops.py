@@ -160,35 +160,10 @@ def stratified_sample(tensors,
       tensor_list = [tf.expand_dims(t, 0) for t in tensor_list]
       labels = tf.expand_dims(labels, 0)
 
-    if init_probs is None:
-      # The number of classes comes from target_probs' static shape.
-      target_probs.get_shape().assert_is_fully_defined()
-      init_probs = _estimate_data_distribution(
-          labels, target_probs.get_shape().num_elements())
-    else:
-      init_probs = tf.convert_to_tensor(init_probs, dtype=tf.float32)
-
+    init_probs = _initial_probs(init_probs, labels, target_probs)
     tensor_list, labels, [init_probs, target_probs] = _verify_input(
         tensor_list, labels, [init_probs, target_probs])
-
-    # A class the data never has cannot be asked for.
-    zero_ok = tf1.Assert(
-        tf.reduce_all(tf.logical_or(tf.not_equal(init_probs, 0),
-                                    tf.equal(target_probs, 0))),
-        ["All classes with zero initial probability must also have zero "
-         "target probability: ", init_probs, target_probs])
-    init_probs = _with_dependencies([zero_ok], init_probs)
-
-    accept_probs = _calculate_acceptance_probabilities(init_probs,
-                                                       target_probs)
-    proportion_rejected = tf.reduce_sum((1 - accept_probs) * init_probs)
-    accept_probs = tf1.cond(
-        tf.less(proportion_rejected, .5),
-        lambda: accept_probs,
-        lambda: tf1.Print(  # pylint: disable=g-long-lambda
-            accept_probs, [accept_probs],
-            message="Proportion of examples rejected by sampler is high.",
-            first_n=10))
+    accept_probs = _stratified_acceptance(init_probs, target_probs)
 
     batched = tf1.train.batch(
         tensor_list + [labels], batch_size=1, num_threads=threads_per_queue,
@@ -201,6 +176,63 @@ def stratified_sample(tensors,
         val_list + [label], keep_input=tf1.random_uniform([]) < prob,
         batch_size=batch_size, num_threads=threads_per_queue)
     return batched[:-1], batched[-1]
+
+
+def _initial_probs(init_probs, labels, target_probs):
+  """The data's class proportions: `init_probs`, or estimated from `labels`.
+
+  Args:
+    init_probs: float [num classes], or None to estimate them.
+    labels: the [batch] labels.
+    target_probs: float32 [num classes], the target proportions (their
+      static shape gives the number of classes).
+
+  Returns:
+    float32 [num classes] tensor.
+
+  Raises:
+    ValueError: estimating with a `target_probs` not fully defined.
+  """
+  if init_probs is None:
+    # The number of classes comes from target_probs' static shape.
+    target_probs.get_shape().assert_is_fully_defined()
+    return _estimate_data_distribution(
+        labels, target_probs.get_shape().num_elements())
+  return tf.convert_to_tensor(init_probs, dtype=tf.float32)
+
+
+def _stratified_acceptance(init_probs, target_probs):
+  """Each class's acceptance probability, checked, warning when too low.
+
+  Asserts (at run time) that no class the data never has is asked for, and
+  prints a warning (first 10 times) when more than half the examples are
+  rejected.
+
+  Args:
+    init_probs: float32 [num classes], the data's class proportions.
+    target_probs: float32 [num classes], the target proportions.
+
+  Returns:
+    float32 [num classes] acceptance probabilities.
+  """
+  # A class the data never has cannot be asked for.
+  zero_ok = tf1.Assert(
+      tf.reduce_all(tf.logical_or(tf.not_equal(init_probs, 0),
+                                  tf.equal(target_probs, 0))),
+      ["All classes with zero initial probability must also have zero "
+       "target probability: ", init_probs, target_probs])
+  init_probs = _with_dependencies([zero_ok], init_probs)
+
+  accept_probs = _calculate_acceptance_probabilities(init_probs,
+                                                     target_probs)
+  proportion_rejected = tf.reduce_sum((1 - accept_probs) * init_probs)
+  return tf1.cond(
+      tf.less(proportion_rejected, .5),
+      lambda: accept_probs,
+      lambda: tf1.Print(  # pylint: disable=g-long-lambda
+          accept_probs, [accept_probs],
+          message="Proportion of examples rejected by sampler is high.",
+          first_n=10))
 
 
 def _estimate_data_distribution(labels, num_classes, smoothing_constant=10):

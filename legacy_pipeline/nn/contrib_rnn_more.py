@@ -621,24 +621,7 @@ class GridLSTMCell(_cells.RNNCell):
                              dtype, self._num_unit_shards)
       b_t = var("B_t_%d" % block, shape=[gates_n * n], dtype=dtype,
                 initializer=tf1.zeros_initializer())
-    diag = {}
-    if peep:
-      # Created in TF 1.15's order (seeded initial values match).
-      order = []
-      if not coupled:
-        order += ["F_freqf", "F_freqt"]
-      order += ["I_freqf", "I_freqt", "O_freqf", "O_freqt"]
-      if not shared:
-        if not coupled:
-          order += ["F_timef", "F_timet"]
-        order += ["I_timef", "I_timet", "O_timef", "O_timet"]
-      diag = {key: var("W_%s_diag_%s_%d" % (key[0], key[2:], block),
-                       shape=[n], dtype=dtype) for key in order}
-      if shared:
-        for gate in ("F", "I", "O"):
-          for src in "ft":
-            if "%s_freq%s" % (gate, src) in diag:
-              diag["%s_time%s" % (gate, src)] = diag["%s_freq%s" % (gate, src)]
+    diag = self._peephole_diagonals(block, dtype) if peep else {}
     m_freq = tf.zeros(tf.stack([batch_size, n]), dtype)
     c_freq_prev = tf.zeros(tf.stack([batch_size, n]), dtype)
     outputs, states = [], []
@@ -656,32 +639,10 @@ class GridLSTMCell(_cells.RNNCell):
                             axis=1)
       time_gates = freq_gates if shared else tf.split(
           tf.nn.bias_add(tf.matmul(x, w_t), b_t), gates_n, axis=1)
-      new_c = {}
-      for kind, gates in (("freq", freq_gates), ("time", time_gates)):
-        if coupled:
-          i, j, o = gates
-        else:
-          i, j, f, o = gates
-        if peep:
-          i_g = tf.sigmoid(i + diag["I_%sf" % kind] * c_freq_prev +
-                           diag["I_%st" % kind] * c_time_prev)
-        else:
-          i_g = tf.sigmoid(i)
-        if coupled:
-          f_g = 1.0 - i_g
-        elif peep:
-          f_g = tf.sigmoid(f + self._forget_bias +
-                           diag["F_%sf" % kind] * c_freq_prev +
-                           diag["F_%st" % kind] * c_time_prev)
-        else:
-          f_g = tf.sigmoid(f + self._forget_bias)
-        prev = c_freq_prev if kind == "freq" else c_time_prev
-        c = f_g * prev + i_g * tf.tanh(j)
-        if self._cell_clip is not None:
-          c = tf.clip_by_value(c, -self._cell_clip, self._cell_clip)
-        new_c[kind] = (c, o)
-      c_freq, o_freq = new_c["freq"]
-      c_time, o_time = new_c["time"]
+      c_freq, o_freq = self._gated_cell(freq_gates, "freq", diag,
+                                        c_freq_prev, c_time_prev)
+      c_time, o_time = self._gated_cell(time_gates, "time", diag,
+                                        c_freq_prev, c_time_prev)
       if peep:
         m_freq = tf.sigmoid(o_freq + diag["O_freqf"] * c_freq +
                             diag["O_freqt"] * c_time) * tf.tanh(c_freq)
@@ -694,6 +655,76 @@ class GridLSTMCell(_cells.RNNCell):
       states += [c_time, m_time]
       outputs += [m_time, m_freq]
     return outputs, states
+
+  def _peephole_diagonals(self, block, dtype):
+    """The block's peephole diagonals by key ("I_freqf", ...), TF 1.15's order.
+
+    Args:
+      block: int, the frequency block.
+      dtype: the variables' dtype.
+
+    Returns:
+      A dict from gate key to its [num_units] diagonal variable (the time
+      keys share the frequency ones when the weights are shared).
+    """
+    coupled = self._couple_input_forget_gates
+    shared = self._share_time_frequency_weights
+    # Created in TF 1.15's order (seeded initial values match).
+    order = []
+    if not coupled:
+      order += ["F_freqf", "F_freqt"]
+    order += ["I_freqf", "I_freqt", "O_freqf", "O_freqt"]
+    if not shared:
+      if not coupled:
+        order += ["F_timef", "F_timet"]
+      order += ["I_timef", "I_timet", "O_timef", "O_timet"]
+    diag = {key: tf1.get_variable(
+        "W_%s_diag_%s_%d" % (key[0], key[2:], block),
+        shape=[self._num_units], dtype=dtype) for key in order}
+    if shared:
+      for gate in ("F", "I", "O"):
+        for src in "ft":
+          if "%s_freq%s" % (gate, src) in diag:
+            diag["%s_time%s" % (gate, src)] = diag["%s_freq%s" % (gate, src)]
+    return diag
+
+  def _gated_cell(self, gates, kind, diag, c_freq_prev, c_time_prev):
+    """The new cell of one direction and its output gate's pre-activation.
+
+    Args:
+      gates: the split pre-activations (i, j, o) or (i, j, f, o).
+      kind: "freq" or "time", the direction.
+      diag: the peephole diagonals (empty without peepholes).
+      c_freq_prev: the previous frequency cell.
+      c_time_prev: the previous time cell.
+
+    Returns:
+      (c, o): the new cell (clipped) and the output gate's pre-activation.
+    """
+    coupled = self._couple_input_forget_gates
+    peep = self._use_peepholes
+    if coupled:
+      i, j, o = gates
+    else:
+      i, j, f, o = gates
+    if peep:
+      i_g = tf.sigmoid(i + diag["I_%sf" % kind] * c_freq_prev +
+                       diag["I_%st" % kind] * c_time_prev)
+    else:
+      i_g = tf.sigmoid(i)
+    if coupled:
+      f_g = 1.0 - i_g
+    elif peep:
+      f_g = tf.sigmoid(f + self._forget_bias +
+                       diag["F_%sf" % kind] * c_freq_prev +
+                       diag["F_%st" % kind] * c_time_prev)
+    else:
+      f_g = tf.sigmoid(f + self._forget_bias)
+    prev = c_freq_prev if kind == "freq" else c_time_prev
+    c = f_g * prev + i_g * tf.tanh(j)
+    if self._cell_clip is not None:
+      c = tf.clip_by_value(c, -self._cell_clip, self._cell_clip)
+    return c, o
 
   def _make_tf_features(self, input_feat, slice_offset=0):
     """The windows of each block: a list (blocks) of lists of Tensors."""

@@ -586,18 +586,7 @@ class Layer(object):
       ValueError: trainable=True with ON_READ synchronization.
       GraphModeError: called while executing eagerly.
     """
-    for key in kwargs:
-      if key != "experimental_autocast":
-        raise TypeError("%s.add_weight: unknown keyword argument %r" % (
-            type(self).__name__, key))
-    _tf.require_graph_mode("%s.add_weight" % type(self).__name__)
-    on_read = synchronization == tf.VariableSynchronization.ON_READ
-    if on_read and trainable:
-      raise ValueError("%s.add_weight: synchronization=ON_READ is only "
-                       "possible for non-trainable variables, got "
-                       "trainable=True" % type(self).__name__)
-    if trainable is None:
-      trainable = not on_read
+    trainable = self._checked_weight_args(kwargs, synchronization, trainable)
     dtype = tf.as_dtype(dtype or self._dtype or tf.float32)
     existing = set(id(v) for v in tf1.global_variables())
     self._set_scope(None)
@@ -638,6 +627,36 @@ class Layer(object):
       del self._trainable_weights[first_trainable:]
       self._non_trainable_weights.extend(moved)
     return variable
+
+  def _checked_weight_args(self, kwargs, synchronization, trainable):
+    """Checks add_weight's arguments; returns `trainable` with its default.
+
+    Args:
+      kwargs: the extra keyword arguments (only ``experimental_autocast``).
+      synchronization: the variable's synchronization.
+      trainable: the requested trainable flag, or None.
+
+    Returns:
+      The trainable flag (default True, False with ON_READ synchronization).
+
+    Raises:
+      TypeError: an unknown keyword argument.
+      ValueError: trainable=True with ON_READ synchronization.
+      GraphModeError: called while executing eagerly.
+    """
+    for key in kwargs:
+      if key != "experimental_autocast":
+        raise TypeError("%s.add_weight: unknown keyword argument %r" % (
+            type(self).__name__, key))
+    _tf.require_graph_mode("%s.add_weight" % type(self).__name__)
+    on_read = synchronization == tf.VariableSynchronization.ON_READ
+    if on_read and trainable:
+      raise ValueError("%s.add_weight: synchronization=ON_READ is only "
+                       "possible for non-trainable variables, got "
+                       "trainable=True" % type(self).__name__)
+    if trainable is None:
+      trainable = not on_read
+    return trainable
 
   def add_variable(self, *args, **kwargs):
     """Deprecated alias of ``add_weight``."""

@@ -360,54 +360,20 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell,
     ValueError: no decoder inputs, num_heads < 1, or an unknown
       attention_states shape[2] or input size.
   """
-  if not decoder_inputs:
-    raise ValueError("Must provide at least 1 input to attention decoder.")
-  if num_heads < 1:
-    raise ValueError("With less than 1 heads, use a non-attention decoder.")
-  if _tf.dim_value(attention_states.get_shape()[2]) is None:
-    raise ValueError("Shape[2] of attention_states must be known: %s" %
-                     attention_states.get_shape())
+  _check_attention_decoder_args(decoder_inputs, num_heads, attention_states)
   if output_size is None:
     output_size = cell.output_size
 
   with tf1.variable_scope(scope or "attention_decoder", dtype=dtype) as vs:
     dtype = vs.dtype
     batch_size = tf.shape(decoder_inputs[0])[0]
-    attn_length = _tf.dim_value(attention_states.get_shape()[1])
-    if attn_length is None:
-      attn_length = tf.shape(attention_states)[1]
-    attn_size = _tf.dim_value(attention_states.get_shape()[2])
-    hidden = tf.reshape(attention_states, [-1, attn_length, 1, attn_size])
-    hidden_features = []
-    v = []
-    vec_size = attn_size
-    for a in range(num_heads):
-      k = tf1.get_variable("AttnW_%d" % a, [1, 1, attn_size, vec_size],
-                           dtype=dtype)
-      hidden_features.append(tf1.nn.conv2d(hidden, k, [1, 1, 1, 1], "SAME"))
-      v.append(tf1.get_variable("AttnV_%d" % a, [vec_size], dtype=dtype))
+    hidden, hidden_features, v, attn_length, attn_size = (
+        _attention_features(attention_states, num_heads, dtype))
 
     def attention(query):
       """The reads of every head for `query` (a state, flattened)."""
-      reads = []
-      if _is_nested(query):
-        query_list = tf.nest.flatten(query)
-        for q in query_list:
-          ndims = q.get_shape().ndims
-          if ndims and ndims != 2:
-            raise ValueError("attention_decoder: a state part must be 2D, "
-                             "got %s" % q.get_shape())
-        query = tf.concat(query_list, 1)
-      for a in range(num_heads):
-        with tf1.variable_scope("Attention_%d" % a):
-          y = _linear([query], vec_size)
-          y = tf.cast(tf.reshape(y, [-1, 1, 1, vec_size]), dtype)
-          s = tf.reduce_sum(v[a] * tf.tanh(hidden_features[a] + y), [2, 3])
-          weights = tf.cast(tf.nn.softmax(tf.cast(s, tf.float32)), dtype)
-          d = tf.reduce_sum(
-              tf.reshape(weights, [-1, attn_length, 1, 1]) * hidden, [1, 2])
-          reads.append(tf.reshape(d, [-1, attn_size]))
-      return reads
+      return _attention_reads(query, hidden, hidden_features, v, attn_length,
+                              attn_size, dtype)
 
     outputs = []
     prev = None
@@ -442,6 +408,97 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell,
         prev = output
       outputs.append(output)
   return outputs, state
+
+
+def _check_attention_decoder_args(decoder_inputs, num_heads,
+                                  attention_states):
+  """Raises the ValueErrors of attention_decoder's arguments.
+
+  Args:
+    decoder_inputs: the list of decoder inputs (not empty).
+    num_heads: int, the number of attention heads (at least 1).
+    attention_states: 3D tensor whose shape[2] must be known.
+
+  Raises:
+    ValueError: one of them is not as above.
+  """
+  if not decoder_inputs:
+    raise ValueError("Must provide at least 1 input to attention decoder.")
+  if num_heads < 1:
+    raise ValueError("With less than 1 heads, use a non-attention decoder.")
+  if _tf.dim_value(attention_states.get_shape()[2]) is None:
+    raise ValueError("Shape[2] of attention_states must be known: %s" %
+                     attention_states.get_shape())
+
+
+def _attention_features(attention_states, num_heads, dtype):
+  """Creates each head's ``AttnW_a``/``AttnV_a`` in the current scope.
+
+  Args:
+    attention_states: 3D [batch_size, attn_length, attn_size] tensor.
+    num_heads: int, the number of attention heads.
+    dtype: the variables' dtype.
+
+  Returns:
+    (hidden, hidden_features, v, attn_length, attn_size): the states as
+    [batch, attn_length, 1, attn_size], each head's 1x1 convolution of them,
+    each head's ``AttnV_a``, and the states' length and size.
+  """
+  attn_length = _tf.dim_value(attention_states.get_shape()[1])
+  if attn_length is None:
+    attn_length = tf.shape(attention_states)[1]
+  attn_size = _tf.dim_value(attention_states.get_shape()[2])
+  hidden = tf.reshape(attention_states, [-1, attn_length, 1, attn_size])
+  hidden_features = []
+  v = []
+  vec_size = attn_size
+  for a in range(num_heads):
+    k = tf1.get_variable("AttnW_%d" % a, [1, 1, attn_size, vec_size],
+                         dtype=dtype)
+    hidden_features.append(tf1.nn.conv2d(hidden, k, [1, 1, 1, 1], "SAME"))
+    v.append(tf1.get_variable("AttnV_%d" % a, [vec_size], dtype=dtype))
+  return hidden, hidden_features, v, attn_length, attn_size
+
+
+def _attention_reads(query, hidden, hidden_features, v, attn_length,
+                     attn_size, dtype):
+  """The reads of every head for `query`, in scopes ``Attention_a``.
+
+  Args:
+    query: the state (a tensor or a structure of 2D tensors).
+    hidden: the attention states, [batch, attn_length, 1, attn_size].
+    hidden_features: each head's 1x1 convolution of `hidden`.
+    v: each head's ``AttnV_a``.
+    attn_length: the attention states' length.
+    attn_size: the attention states' size.
+    dtype: the variables' dtype.
+
+  Returns:
+    The list of each head's [batch, attn_size] read.
+
+  Raises:
+    ValueError: a part of a nested `query` is not 2D.
+  """
+  vec_size = attn_size
+  reads = []
+  if _is_nested(query):
+    query_list = tf.nest.flatten(query)
+    for q in query_list:
+      ndims = q.get_shape().ndims
+      if ndims and ndims != 2:
+        raise ValueError("attention_decoder: a state part must be 2D, "
+                         "got %s" % q.get_shape())
+    query = tf.concat(query_list, 1)
+  for a in range(len(v)):
+    with tf1.variable_scope("Attention_%d" % a):
+      y = _linear([query], vec_size)
+      y = tf.cast(tf.reshape(y, [-1, 1, 1, vec_size]), dtype)
+      s = tf.reduce_sum(v[a] * tf.tanh(hidden_features[a] + y), [2, 3])
+      weights = tf.cast(tf.nn.softmax(tf.cast(s, tf.float32)), dtype)
+      d = tf.reduce_sum(
+          tf.reshape(weights, [-1, attn_length, 1, 1]) * hidden, [1, 2])
+      reads.append(tf.reshape(d, [-1, attn_size]))
+  return reads
 
 
 def embedding_attention_decoder(decoder_inputs, initial_state,

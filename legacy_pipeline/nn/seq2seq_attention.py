@@ -735,6 +735,24 @@ def _concat_inputs(inputs, attention):
   return tf.concat([inputs, attention], -1)
 
 
+def _checked_mechanisms(attention_mechanism):
+  """(is_multi, tuple of mechanisms); TypeError on a non-mechanism."""
+  if isinstance(attention_mechanism, (list, tuple)):
+    mechanisms = tuple(attention_mechanism)
+    for m in mechanisms:
+      if not isinstance(m, AttentionMechanism):
+        raise TypeError("attention_mechanism must contain only instances of "
+                        "AttentionMechanism, saw type: %s" %
+                        type(m).__name__)
+    return True, mechanisms
+  if not isinstance(attention_mechanism, AttentionMechanism):
+    raise TypeError(
+        "attention_mechanism must be an AttentionMechanism or list of "
+        "multiple AttentionMechanism instances, saw type: %s" %
+        type(attention_mechanism).__name__)
+  return False, (attention_mechanism,)
+
+
 class AttentionWrapper(cells.RNNCell):
   """Wraps an RNN cell with attention.
 
@@ -784,22 +802,7 @@ class AttentionWrapper(cells.RNNCell):
                attention_layer=None, attention_fn=None, dtype=None):
     super(AttentionWrapper, self).__init__(name=name, dtype=dtype)
     _check_like_rnncell(cell)
-    if isinstance(attention_mechanism, (list, tuple)):
-      self._is_multi = True
-      mechanisms = tuple(attention_mechanism)
-      for m in mechanisms:
-        if not isinstance(m, AttentionMechanism):
-          raise TypeError("attention_mechanism must contain only instances of "
-                          "AttentionMechanism, saw type: %s" %
-                          type(m).__name__)
-    else:
-      self._is_multi = False
-      if not isinstance(attention_mechanism, AttentionMechanism):
-        raise TypeError(
-            "attention_mechanism must be an AttentionMechanism or list of "
-            "multiple AttentionMechanism instances, saw type: %s" %
-            type(attention_mechanism).__name__)
-      mechanisms = (attention_mechanism,)
+    self._is_multi, mechanisms = _checked_mechanisms(attention_mechanism)
     if cell_input_fn is None:
       cell_input_fn = _concat_inputs
     elif not callable(cell_input_fn):

@@ -501,21 +501,11 @@ def _beam_search_step(time, logits, next_cell_state, beam_state, batch_size,
   total_probs = tf.expand_dims(beam_state.log_probs, 2) + step_log_probs
 
   vocab_size = _tf.dim_value(logits.shape[-1]) or tf.shape(logits)[-1]
-  lengths_to_add = tf.one_hot(
-      indices=tf.fill([batch_size, beam_width], end_token), depth=vocab_size,
-      on_value=tf.constant(0, tf.int64), off_value=tf.constant(1, tf.int64),
-      dtype=tf.int64)
-  add_mask = tf.cast(not_finished, tf.int64)
-  lengths_to_add *= tf.expand_dims(add_mask, 2)
-  new_prediction_lengths = (lengths_to_add +
-                            tf.expand_dims(prediction_lengths, 2))
-
-  accumulated_attention_probs = None
-  attention_probs = _attention_probs(next_cell_state, coverage_penalty_weight)
-  if attention_probs is not None:
-    attention_probs *= tf.expand_dims(tf.cast(not_finished, tf.float32), 2)
-    accumulated_attention_probs = (beam_state.accumulated_attention_probs +
-                                   attention_probs)
+  new_prediction_lengths = _candidate_lengths(
+      prediction_lengths, not_finished, batch_size, beam_width, end_token,
+      vocab_size)
+  accumulated_attention_probs = _accumulated_attention(
+      next_cell_state, beam_state, not_finished, coverage_penalty_weight)
 
   scores = _get_scores(
       log_probs=total_probs, sequence_lengths=new_prediction_lengths,
@@ -577,6 +567,50 @@ def _beam_search_step(time, logits, next_cell_state, beam_state, batch_size,
                                    predicted_ids=next_word_ids,
                                    parent_ids=next_beam_ids)
   return output, next_state
+
+
+def _candidate_lengths(prediction_lengths, not_finished, batch_size,
+                       beam_width, end_token, vocab_size):
+  """Lengths of every continuation [batch, beam, vocab].
+
+  Args:
+    prediction_lengths: int64 [batch, beam], the current lengths.
+    not_finished: bool [batch, beam], beams still running.
+    batch_size: the batch size.
+    beam_width: the beam width.
+    end_token: the end token id (adds no length).
+    vocab_size: the vocabulary size.
+
+  Returns:
+    int64 [batch, beam, vocab]: each beam's length after each token.
+  """
+  lengths_to_add = tf.one_hot(
+      indices=tf.fill([batch_size, beam_width], end_token), depth=vocab_size,
+      on_value=tf.constant(0, tf.int64), off_value=tf.constant(1, tf.int64),
+      dtype=tf.int64)
+  add_mask = tf.cast(not_finished, tf.int64)
+  lengths_to_add *= tf.expand_dims(add_mask, 2)
+  return lengths_to_add + tf.expand_dims(prediction_lengths, 2)
+
+
+def _accumulated_attention(next_cell_state, beam_state, not_finished,
+                           coverage_penalty_weight):
+  """Attention summed over steps for the coverage penalty, or None.
+
+  Args:
+    next_cell_state: the cell state after this step.
+    beam_state: the `BeamSearchDecoderState` before this step.
+    not_finished: bool [batch, beam], beams still running.
+    coverage_penalty_weight: the coverage penalty weight.
+
+  Returns:
+    The accumulated attention probabilities, or None without the penalty.
+  """
+  attention_probs = _attention_probs(next_cell_state, coverage_penalty_weight)
+  if attention_probs is None:
+    return None
+  attention_probs *= tf.expand_dims(tf.cast(not_finished, tf.float32), 2)
+  return beam_state.accumulated_attention_probs + attention_probs
 
 
 def _penalty_disabled(weight):

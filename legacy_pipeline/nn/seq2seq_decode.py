@@ -228,15 +228,8 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
     raise TypeError("Expected decoder to be type Decoder, but saw: %s" %
                     type(decoder))
   with tf1.variable_scope(scope, "decoder") as varscope:
-    if not tf.executing_eagerly() and not _in_v1_while_loop():
-      if varscope.caching_device is None:
-        varscope.set_caching_device(lambda op: op.device)
-
-    if maximum_iterations is not None:
-      maximum_iterations = tf.convert_to_tensor(
-          maximum_iterations, dtype=tf.int32, name="maximum_iterations")
-      if maximum_iterations.get_shape().ndims != 0:
-        raise ValueError("maximum_iterations must be a scalar")
+    _cache_on_op_device(varscope)
+    maximum_iterations = _checked_maximum_iterations(maximum_iterations)
 
     initial_finished, initial_inputs, initial_state = decoder.initialize()
     zero_outputs = tf.nest.map_structure(
@@ -247,22 +240,7 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
                                        0 >= maximum_iterations)
     initial_lengths = tf.zeros_like(initial_finished, dtype=tf.int32)
     initial_time = tf.constant(0, dtype=tf.int32)
-
-    def _element_shape(size):
-      if not isinstance(size, tf.TensorShape) or size.ndims == 0:
-        return None
-      batch = tf.get_static_value(
-          tf.convert_to_tensor(decoder.batch_size, name="batch_size"))
-      return tf.TensorShape([batch]).concatenate(size)
-
-    initial_tas = tf.nest.map_structure(
-        lambda s, d: tf.TensorArray(dtype=d, size=0, dynamic_size=True,
-                                    element_shape=_element_shape(s)),
-        decoder.output_size, decoder.output_dtype)
-
-    def condition(unused_time, unused_tas, unused_state, unused_inputs,
-                  finished, unused_lengths):
-      return tf.logical_not(tf.reduce_all(finished))
+    initial_tas = _initial_output_arrays(decoder)
 
     def body(time, tas, state, inputs, finished, lengths):
       outputs, decoder_state, next_inputs, decoder_finished = decoder.step(
@@ -277,19 +255,8 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
       tf.nest.assert_same_structure(tas, outputs)
       tf.nest.assert_same_structure(inputs, next_inputs)
       if impute_finished:
-        emit = tf.nest.map_structure(
-            lambda out, zero: tf1.where(finished, zero, out), outputs,
-            zero_outputs)
-
-        def _copy_through(new, cur):
-          if is_tensor_array(cur):
-            return new
-          new.set_shape(cur.shape)
-          if new.shape.ndims == 0:
-            return new
-          return tf1.where(finished, cur, new)
-
-        next_state = tf.nest.map_structure(_copy_through, decoder_state, state)
+        emit, next_state = _impute_finished(finished, outputs, zero_outputs,
+                                            decoder_state, state)
       else:
         emit = outputs
         next_state = decoder_state
@@ -299,22 +266,125 @@ def dynamic_decode(decoder, output_time_major=False, impute_finished=False,
               next_lengths)
 
     res = tf1.while_loop(
-        condition, body,
+        _decode_condition, body,
         loop_vars=(initial_time, initial_tas, initial_state, initial_inputs,
                    initial_finished, initial_lengths),
         parallel_iterations=parallel_iterations,
         maximum_iterations=maximum_iterations, swap_memory=swap_memory)
-    final_state = res[2]
-    final_lengths = res[5]
-    final_outputs = tf.nest.map_structure(lambda ta: ta.stack(), res[1])
-    try:
-      final_outputs, final_state = decoder.finalize(
-          final_outputs, final_state, final_lengths)
-    except NotImplementedError:
-      pass
-    if not output_time_major:
-      final_outputs = tf.nest.map_structure(transpose_batch_time,
-                                            final_outputs)
+    final_outputs, final_state, final_lengths = _finalize_decode(
+        decoder, res, output_time_major)
+  return final_outputs, final_state, final_lengths
+
+
+def _cache_on_op_device(varscope):
+  """In graph mode outside a v1 while loop, caches variables on op devices."""
+  if not tf.executing_eagerly() and not _in_v1_while_loop():
+    if varscope.caching_device is None:
+      varscope.set_caching_device(lambda op: op.device)
+
+
+def _checked_maximum_iterations(maximum_iterations):
+  """`maximum_iterations` as an int32 scalar tensor (or None).
+
+  Args:
+    maximum_iterations: None or an int32 scalar.
+
+  Returns:
+    None, or the int32 tensor ``maximum_iterations``.
+
+  Raises:
+    ValueError: `maximum_iterations` is not a scalar.
+  """
+  if maximum_iterations is None:
+    return None
+  maximum_iterations = tf.convert_to_tensor(
+      maximum_iterations, dtype=tf.int32, name="maximum_iterations")
+  if maximum_iterations.get_shape().ndims != 0:
+    raise ValueError("maximum_iterations must be a scalar")
+  return maximum_iterations
+
+
+def _initial_output_arrays(decoder):
+  """One empty dynamic-size TensorArray per (nested) decoder output."""
+  def _element_shape(size):
+    if not isinstance(size, tf.TensorShape) or size.ndims == 0:
+      return None
+    batch = tf.get_static_value(
+        tf.convert_to_tensor(decoder.batch_size, name="batch_size"))
+    return tf.TensorShape([batch]).concatenate(size)
+
+  return tf.nest.map_structure(
+      lambda s, d: tf.TensorArray(dtype=d, size=0, dynamic_size=True,
+                                  element_shape=_element_shape(s)),
+      decoder.output_size, decoder.output_dtype)
+
+
+def _decode_condition(unused_time, unused_tas, unused_state, unused_inputs,
+                      finished, unused_lengths):
+  """The decode loop's condition: some entry is not finished.
+
+  Args:
+    unused_time, unused_tas, unused_state, unused_inputs: loop variables.
+    finished: bool [batch_size], the finished entries.
+    unused_lengths: loop variable.
+
+  Returns:
+    bool scalar tensor.
+  """
+  return tf.logical_not(tf.reduce_all(finished))
+
+
+def _impute_finished(finished, outputs, zero_outputs, decoder_state, state):
+  """Zero outputs and copied-through state for the finished entries.
+
+  Args:
+    finished: bool [batch_size], the entries finished before this step.
+    outputs: the step's (nested) outputs.
+    zero_outputs: (nested) zeros shaped like `outputs`.
+    decoder_state: the step's new (nested) state.
+    state: the previous (nested) state.
+
+  Returns:
+    `(emit, next_state)`.
+  """
+  emit = tf.nest.map_structure(
+      lambda out, zero: tf1.where(finished, zero, out), outputs,
+      zero_outputs)
+
+  def _copy_through(new, cur):
+    if is_tensor_array(cur):
+      return new
+    new.set_shape(cur.shape)
+    if new.shape.ndims == 0:
+      return new
+    return tf1.where(finished, cur, new)
+
+  return emit, tf.nest.map_structure(_copy_through, decoder_state, state)
+
+
+def _finalize_decode(decoder, res, output_time_major):
+  """Stacks the loop's outputs and runs ``decoder.finalize`` if it has one.
+
+  Args:
+    decoder: the `Decoder`.
+    res: the while loop's results (time, tas, state, inputs, finished,
+      lengths).
+    output_time_major: bool; False transposes to [batch, time, ...].
+
+  Returns:
+    `(final_outputs, final_state, final_lengths)`.
+  """
+  final_state = res[2]
+  final_lengths = res[5]
+  final_outputs = tf.nest.map_structure(lambda ta: ta.stack(), res[1])
+  try:
+    final_outputs, final_state = decoder.finalize(
+        final_outputs, final_state, final_lengths)
+  except NotImplementedError:
+    pass
+  if not output_time_major:
+    final_outputs = tf.nest.map_structure(transpose_batch_time,
+                                          final_outputs)
   return final_outputs, final_state, final_lengths
 
 

@@ -73,25 +73,9 @@ def sequence_classifier(batch, feature, label, num_classes, lstm_size,
     ValueError: num_classes < 2, num_layers < 1, an unknown `loss_on`, or the
       feature's per-step shape is not fully defined.
   """
-  if loss_on not in LOSS_ON:
-    raise ValueError("sequence_classifier: loss_on must be one of %s, got %r"
-                     % (LOSS_ON, loss_on))
-  if num_classes < 2:
-    raise ValueError("sequence_classifier: num_classes must be >= 2, got %r" %
-                     num_classes)
-  if num_layers < 1:
-    raise ValueError("sequence_classifier: num_layers must be >= 1, got %r" %
-                     num_layers)
+  _check_classifier_args(loss_on, num_classes, num_layers)
   with tf1.variable_scope(name, "sequence_classifier"):
-    x = batch.sequences[feature]
-    shape = x.get_shape()
-    if shape.ndims is None or not shape[2:].is_fully_defined():
-      raise ValueError("sequence_classifier: feature %r needs a defined "
-                       "per-step shape, got %s" % (feature, shape))
-    num_unroll = shape.as_list()[1]
-    depth = int(np.prod(shape.as_list()[2:])) if shape.ndims > 2 else 1
-    x = tf.reshape(tf.cast(x, tf.float32), [-1, num_unroll, depth])
-    inputs = tf.unstack(x, num=num_unroll, axis=1)
+    inputs, num_unroll = _feature_steps(batch, feature)
     lstm, multi, dense = (
         (tf1.nn.rnn_cell.LSTMCell, tf1.nn.rnn_cell.MultiRNNCell,
          tf1.layers.dense) if native else
@@ -110,21 +94,8 @@ def sequence_classifier(batch, feature, label, num_classes, lstm_size,
     h = dense(h, hidden_units, activation=tf.nn.relu, name="hidden")
     binary = num_classes == 2
     logits = dense(h, 1 if binary else num_classes, name="logits")
-    if label_context:
-      per_sequence = tf.reshape(
-          tf.cast(batch.context[label_context], tf.int32), [-1, 1])
-      labels = tf.tile(per_sequence, [1, num_unroll])
-    else:
-      labels = tf.cast(batch.sequences[label], tf.int32)
-    if binary:
-      logits = tf.squeeze(logits, -1)
-      per_step = tf.nn.sigmoid_cross_entropy_with_logits(
-          logits=logits, labels=tf.cast(labels, tf.float32))
-      predictions = tf.cast(logits > 0, tf.int32)
-    else:
-      per_step = tf.nn.sparse_softmax_cross_entropy_with_logits(
-          logits=logits, labels=labels)
-      predictions = tf.argmax(logits, -1, output_type=tf.int32)
+    labels = _step_labels(batch, label, label_context, num_unroll)
+    logits, per_step, predictions = _per_step_loss(logits, labels, binary)
     mask = tf.sequence_mask(batch.length, num_unroll, dtype=tf.float32)
     last_mask = _last_step_mask(batch, num_unroll)
     hits = tf.cast(tf.equal(predictions, labels), tf.float32)
@@ -138,6 +109,87 @@ def sequence_classifier(batch, feature, label, num_classes, lstm_size,
                  mask=mask, labels=labels, last_mask=last_mask,
                  last_correct=tf.reduce_sum(hits * last_mask),
                  last_steps=tf.reduce_sum(last_mask), loss_steps=loss_steps)
+
+
+def _check_classifier_args(loss_on, num_classes, num_layers):
+  """Raises sequence_classifier's ValueErrors for its arguments.
+
+  Args:
+    loss_on: must be in LOSS_ON.
+    num_classes: must be >= 2.
+    num_layers: must be >= 1.
+
+  Raises:
+    ValueError: one of them is not as above.
+  """
+  if loss_on not in LOSS_ON:
+    raise ValueError("sequence_classifier: loss_on must be one of %s, got %r"
+                     % (LOSS_ON, loss_on))
+  if num_classes < 2:
+    raise ValueError("sequence_classifier: num_classes must be >= 2, got %r" %
+                     num_classes)
+  if num_layers < 1:
+    raise ValueError("sequence_classifier: num_layers must be >= 1, got %r" %
+                     num_layers)
+
+
+def _feature_steps(batch, feature):
+  """(list of U float32 [B, depth] step inputs, U) of the feature sequence.
+
+  Raises:
+    ValueError: the feature's per-step shape is not fully defined.
+  """
+  x = batch.sequences[feature]
+  shape = x.get_shape()
+  if shape.ndims is None or not shape[2:].is_fully_defined():
+    raise ValueError("sequence_classifier: feature %r needs a defined "
+                     "per-step shape, got %s" % (feature, shape))
+  num_unroll = shape.as_list()[1]
+  depth = int(np.prod(shape.as_list()[2:])) if shape.ndims > 2 else 1
+  x = tf.reshape(tf.cast(x, tf.float32), [-1, num_unroll, depth])
+  return tf.unstack(x, num=num_unroll, axis=1), num_unroll
+
+
+def _step_labels(batch, label, label_context, num_unroll):
+  """int32 [B, U] labels: the label sequence, or the context label tiled.
+
+  Args:
+    batch: the NextQueuedSequenceBatch.
+    label: name of the int label sequence (unused with `label_context`).
+    label_context: name of the int context label, or None.
+    num_unroll: U, the segment length.
+
+  Returns:
+    int32 [B, U] tensor.
+  """
+  if label_context:
+    per_sequence = tf.reshape(
+        tf.cast(batch.context[label_context], tf.int32), [-1, 1])
+    return tf.tile(per_sequence, [1, num_unroll])
+  return tf.cast(batch.sequences[label], tf.int32)
+
+
+def _per_step_loss(logits, labels, binary):
+  """(logits, per-step loss, int32 predictions), sigmoid or softmax.
+
+  Args:
+    logits: the logits layer's output, [B, U, 1] when `binary`.
+    labels: int32 [B, U] labels.
+    binary: one sigmoid output (squeezed to [B, U]) instead of a softmax.
+
+  Returns:
+    (logits, per_step, predictions), each [B, U].
+  """
+  if binary:
+    logits = tf.squeeze(logits, -1)
+    per_step = tf.nn.sigmoid_cross_entropy_with_logits(
+        logits=logits, labels=tf.cast(labels, tf.float32))
+    predictions = tf.cast(logits > 0, tf.int32)
+  else:
+    per_step = tf.nn.sparse_softmax_cross_entropy_with_logits(
+        logits=logits, labels=labels)
+    predictions = tf.argmax(logits, -1, output_type=tf.int32)
+  return logits, per_step, predictions
 
 
 def _last_step_mask(batch, num_unroll):
