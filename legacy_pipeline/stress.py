@@ -48,7 +48,15 @@ def _spin(deadline):
 
 @contextlib.contextmanager
 def busy_processes(count, seconds):
-  """Runs `count` CPU-bound processes for at most `seconds` (or until exit)."""
+  """Runs `count` CPU-bound processes for at most `seconds` (or until exit).
+
+  A context manager: the processes start on entry and are terminated (and
+  joined for up to 5 s each) on exit.
+
+  Args:
+    count: number of spinning processes (spawned, daemonic).
+    seconds: how long each spins at most.
+  """
   ctx = multiprocessing.get_context("spawn")
   procs = [ctx.Process(target=_spin, args=(time.time() + seconds,))
            for _ in range(count)]
@@ -85,6 +93,17 @@ class Pipeline(object):
 
   A new Session on the same graph gets fresh queues, barrier and tables, so
   repeated runs cost a session, not a graph build.
+
+  Args:
+    lengths: list of sequence lengths; sequence i holds i * 1000 + step.
+    num_unroll: steps per segment.
+    batch_size: segments per batch.
+    capacity: batch_sequences_with_states's capacity.
+    num_threads: its prefetch threads.
+    pad: pad the sequences (else they are given as multiples of num_unroll
+      and the lengths are passed as input_length).
+    allow_small_batch: allow a final partial batch.
+    store: the state saver's store (``"barrier"``, ``"scheduled"``...).
   """
 
   def __init__(self, lengths, num_unroll, batch_size, capacity, num_threads,
@@ -157,7 +176,16 @@ def deliver(**s):
 
 
 def problems(s, rows):
-  """What is wrong with `rows` delivered for scenario `s` (list of str)."""
+  """What is wrong with `rows` delivered for scenario `s` (list of str).
+
+  Args:
+    s: the scenario dict (lengths, num_unroll, batch_size,
+      allow_small_batch...).
+    rows: the rows ``deliver(**s)`` returned.
+
+  Returns:
+    A list of problem descriptions; empty when the delivery was right.
+  """
   u = s["num_unroll"]
   counts = [int(math.ceil(n / float(u))) for n in s["lengths"]]
   expected = set((i, k) for i, c in enumerate(counts) for k in range(c))
@@ -208,6 +236,14 @@ def stress(runs, seed=0, first_seen_share=0.5, neighbours=40, report=None,
            stores=("barrier",)):
   """Runs `runs` scenarios: FIRST_SEEN, or one of `neighbours` others; run r
   uses store ``stores[r % len(stores)]``.
+
+  Args:
+    runs: number of runs.
+    seed: seed of the scenario choices.
+    first_seen_share: probability of running FIRST_SEEN.
+    neighbours: number of random neighbour scenarios drawn.
+    report: optional callable(str) told of failures and every 250 runs.
+    stores: the stores to cycle through.
 
   Returns:
     (passed, failures): failures is a list of (scenario, message).

@@ -159,6 +159,11 @@ class HParams(object):
   def add_hparam(self, name, value):
     """Adds hparam `name` with `value`, fixing its type.
 
+    Args:
+      name: the hparam's name (an attribute of this object).
+      value: its value; a list or tuple makes a multi-valued hparam typed
+        by its first element.
+
     Raises:
       ValueError: the name is taken (an hparam or a method), or `value` is an
         empty list.
@@ -176,6 +181,10 @@ class HParams(object):
 
   def set_hparam(self, name, value):
     """Sets hparam `name`, converting `value` to its type where compatible.
+
+    Args:
+      name: an existing hparam's name.
+      value: the new value; a list exactly for multi-valued hparams.
 
     Raises:
       KeyError: no such hparam.
@@ -233,7 +242,16 @@ class HParams(object):
     return self._model_structure
 
   def to_json(self, indent=None, separators=None, sort_keys=False):
-    """The values as a JSON object (json.dumps arguments passed through)."""
+    """The values as a JSON object (json.dumps arguments passed through).
+
+    Args:
+      indent: json.dumps's indent.
+      separators: json.dumps's separators.
+      sort_keys: json.dumps's sort_keys.
+
+    Returns:
+      The JSON text of ``values()``.
+    """
     return json.dumps(self.values(), indent=indent, separators=separators,
                       sort_keys=sort_keys)
 
@@ -247,6 +265,14 @@ class HParams(object):
 
   def get(self, key, default=None):
     """The value of `key`, or `default` when there is no such hparam.
+
+    Args:
+      key: the hparam's name.
+      default: returned when there is no such hparam; when the hparam
+        exists and `default` is not None, it must fit the hparam's type.
+
+    Returns:
+      The hparam's current value, or `default`.
 
     Raises:
       ValueError: `key` exists and a non-None `default` does not fit its type.

@@ -111,13 +111,28 @@ def run_feeds_iter(output_dict, feed_dicts, restore_checkpoint_path=None):
 
 
 def run_feeds(output_dict, feed_dicts, restore_checkpoint_path=None):
-  """run_feeds_iter's results as a list."""
+  """run_feeds_iter's results as a list.
+
+  Args:
+    output_dict: dict name -> tensor, all of one graph.
+    feed_dicts: iterable of feed dicts (None for no feed).
+    restore_checkpoint_path: checkpoint to restore, or None to initialize.
+
+  Returns:
+    A list of dicts name -> value, one per feed.
+  """
   return list(run_feeds_iter(output_dict, feed_dicts,
                              restore_checkpoint_path=restore_checkpoint_path))
 
 
 def run_n(output_dict, feed_dict=None, restore_checkpoint_path=None, n=1):
   """Runs `output_dict` `n` times with the same `feed_dict` (see run_feeds).
+
+  Args:
+    output_dict: dict name -> tensor, all of one graph.
+    feed_dict: feed dict, or None.
+    restore_checkpoint_path: checkpoint to restore, or None to initialize.
+    n: number of runs.
 
   Returns:
     A list of `n` dicts name -> value.
@@ -436,8 +451,25 @@ def read_batch_examples(file_pattern, batch_size, reader, randomize_input=True,
 
   See read_keyed_batch_examples.
 
+  Args:
+    file_pattern: glob pattern, or list of patterns.
+    batch_size: int or scalar int Tensor, 0 < batch_size < queue_capacity.
+    reader: callable returning a reader (e.g. tf.compat.v1.TFRecordReader).
+    randomize_input: shuffle files and records.
+    num_epochs: passes over the files, or None for forever.
+    queue_capacity: capacity of the batching queue.
+    num_threads: number of parallel readers (1 keeps the order).
+    read_batch_size: records per read (read_up_to when > 1).
+    parse_fn: function records -> parsed value (dict or tensor), or None.
+    name: name scope, default 'read_batch_examples'.
+    seed: seed of the shuffles.
+
   Returns:
     string Tensor [batch_size] of records (or parse_fn's batched output).
+
+  Raises:
+    ValueError: no file matches, or an argument is out of range.
+    tf.errors.OutOfRangeError: at run time, after `num_epochs`.
   """
   _, examples = read_keyed_batch_examples(
       file_pattern=file_pattern, batch_size=batch_size, reader=reader,
@@ -505,8 +537,27 @@ def read_keyed_batch_examples_shared_queue(file_pattern, batch_size, reader,
   through a FIFOQueue of capacity 1, so that workers sharing the variables
   visit each file once per epoch.  The list repeats the files `num_epochs`
   times, each copy reshuffled with Python's `random` (seeded by `seed`) when
-  `randomize_input`.  Run global_variables_initializer.  Arguments and
-  returns as read_keyed_batch_examples.
+  `randomize_input`.  Run global_variables_initializer.
+
+  Args:
+    file_pattern: glob pattern, or list of patterns.
+    batch_size: int or scalar int Tensor, 0 < batch_size < queue_capacity.
+    reader: callable returning a reader (e.g. tf.compat.v1.TFRecordReader).
+    randomize_input: shuffle files and records.
+    num_epochs: passes over the files, or None for forever.
+    queue_capacity: capacity of the batching queue.
+    num_threads: number of parallel readers (1 keeps the order).
+    read_batch_size: records per read (read_up_to when > 1).
+    parse_fn: function records -> parsed value (dict or tensor), or None.
+    name: name scope, default 'read_batch_examples'.
+    seed: seed of the shuffles.
+
+  Returns:
+    (keys, records), as read_keyed_batch_examples.
+
+  Raises:
+    ValueError: no file matches, or an argument is out of range.
+    tf.errors.OutOfRangeError: at run time, after `num_epochs`.
   """
   return _read_keyed_batch_examples_helper(
       file_pattern, batch_size, reader, randomize_input=randomize_input,
@@ -746,6 +797,28 @@ def read_keyed_batch_features_shared_queue(file_pattern, batch_size, features,
 
   Records are read `batch_size` at a time; `num_queue_runners` threads fill
   the parsed-features queue.  See read_keyed_batch_features.
+
+  Args:
+    file_pattern: glob pattern, or list of patterns.
+    batch_size: int or scalar int Tensor.
+    features: dict name -> FixedLenFeature / VarLenFeature.
+    reader: callable returning a reader.
+    randomize_input: shuffle files and records.
+    num_epochs: passes over the files, or None for forever.
+    queue_capacity: capacity of the batching queue.
+    reader_num_threads: parallel readers (1 keeps the order).
+    feature_queue_capacity: capacity of the parsed-features queue.
+    num_queue_runners: threads filling it (1 keeps the order).
+    parse_fn: function records -> records, applied before batching.
+    name: name scope, default 'read_batch_features'.
+
+  Returns:
+    (keys, features): string Tensor [batch_size] and dict name -> Tensor or
+    SparseTensor.
+
+  Raises:
+    ValueError: no file matches, or an argument is out of range.
+    tf.errors.OutOfRangeError: at run time, after `num_epochs`.
   """
   with tf1.name_scope(name, "read_batch_features", [file_pattern]) as scope:
     keys, examples = read_keyed_batch_examples_shared_queue(
@@ -832,6 +905,21 @@ def read_batch_features(file_pattern, batch_size, features, reader,
                         parse_fn=None, name=None, read_batch_size=None):
   """read_keyed_batch_features without the keys.
 
+  Args:
+    file_pattern: glob pattern, or list of patterns.
+    batch_size: int or scalar int Tensor.
+    features: dict name -> FixedLenFeature / VarLenFeature.
+    reader: callable returning a reader.
+    randomize_input: shuffle files and records.
+    num_epochs: passes over the files, or None for forever.
+    queue_capacity: capacity of the batching queue.
+    feature_queue_capacity: capacity of the parsed-features queue.
+    reader_num_threads: parallel readers (1 keeps the order).
+    num_enqueue_threads: threads filling it (1 keeps the order).
+    parse_fn: function records -> records, applied before batching.
+    name: name scope, default 'read_batch_features'.
+    read_batch_size: records per read, default `batch_size`.
+
   Returns:
     dict name -> Tensor or SparseTensor.
   """
@@ -850,6 +938,16 @@ def read_batch_record_features(file_pattern, batch_size, features,
                                queue_capacity=10000, reader_num_threads=1,
                                name="dequeue_record_examples"):
   """read_batch_features over TFRecord files (TFRecordReader).
+
+  Args:
+    file_pattern: glob pattern, or list of patterns.
+    batch_size: int or scalar int Tensor.
+    features: dict name -> FixedLenFeature / VarLenFeature.
+    randomize_input: shuffle files and records.
+    num_epochs: passes over the files, or None for forever.
+    queue_capacity: capacity of the batching queue.
+    reader_num_threads: parallel readers (1 keeps the order).
+    name: name scope.
 
   Returns:
     dict name -> Tensor or SparseTensor.

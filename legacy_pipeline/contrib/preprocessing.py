@@ -426,7 +426,15 @@ class CategoricalProcessor(object):
     return self
 
   def fit_transform(self, x, unused_y=None):
-    """`fit`, then `transform` of the same rows."""
+    """`fit`, then `transform` of the same rows.
+
+    Args:
+      x: matrix or iterable of rows.
+      unused_y: ignored.
+
+    Returns:
+      The generator ``transform(x)`` returns.
+    """
     self.fit(x)
     return self.transform(x)
 

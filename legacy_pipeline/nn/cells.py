@@ -35,6 +35,12 @@ class RNNCell(object):
   first call creates variables under ``<current variable scope>/<name>`` (the
   name made unique per graph like TF 1.x layers: ``lstm_cell``,
   ``lstm_cell_1``, ...); later calls reuse them.
+
+  Args:
+    reuse: reuse flag for the cell's variable scope on the first call
+      (True, None or ``tf.compat.v1.AUTO_REUSE``); later calls always reuse.
+    name: variable scope name; None for the class default made unique.
+    dtype: kept for TF 1.x compatibility; variables take the input's dtype.
   """
 
   _default_name = "rnn_cell"
@@ -54,13 +60,32 @@ class RNNCell(object):
     raise NotImplementedError
 
   def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+    """The zero state, sized from ``inputs`` when given.
+
+    Args:
+      inputs: optional Tensor [batch, ...]; its dynamic dim 0 is the batch
+        size and its dtype the default dtype.
+      batch_size: batch size (int or int32 scalar) when inputs is None.
+      dtype: state dtype; defaults to inputs.dtype when inputs is given.
+
+    Returns:
+      ``zero_state(batch_size, dtype)``.
+    """
     if inputs is not None:
       batch_size = tf.shape(inputs)[0]
       dtype = dtype or inputs.dtype
     return self.zero_state(batch_size, dtype)
 
   def zero_state(self, batch_size, dtype):
-    """Zero-filled state(s) of shape [batch_size, size] per leaf."""
+    """Zero-filled state(s) of shape [batch_size, size] per leaf.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      A Tensor, or a structure shaped like ``state_size`` of Tensors.
+    """
     with tf1.name_scope(type(self).__name__ + "ZeroState"):
       return tf.nest.map_structure(
           lambda n: tf.zeros(tf.stack([batch_size, n]), dtype=dtype),
@@ -126,7 +151,15 @@ class _VectorStateCell(RNNCell):
 
 
 class BasicRNNCell(_VectorStateCell):
-  """TF 1.x BasicRNNCell: ``h' = activation(W [x, h] + b)``."""
+  """TF 1.x BasicRNNCell: ``h' = activation(W [x, h] + b)``.
+
+  Args:
+    num_units: int, the size of the state and output.
+    activation: nonlinearity; default ``tf.tanh``.
+    reuse: see ``RNNCell``.
+    name: variable scope name; default ``basic_rnn_cell`` made unique.
+    dtype: see ``RNNCell``.
+  """
 
   _default_name = "basic_rnn_cell"
 
@@ -142,7 +175,18 @@ class BasicRNNCell(_VectorStateCell):
 
 
 class BasicLSTMCell(RNNCell):
-  """TF 1.x BasicLSTMCell: no peepholes, no clipping, no projection."""
+  """TF 1.x BasicLSTMCell: no peepholes, no clipping, no projection.
+
+  Args:
+    num_units: int, units in the LSTM cell.
+    forget_bias: float added to the forget gate's pre-activation.
+    state_is_tuple: if True the state is ``LSTMStateTuple(c, h)``, else
+      ``c`` and ``h`` concatenated on axis 1.
+    activation: inner nonlinearity; default ``tf.tanh``.
+    reuse: see ``RNNCell``.
+    name: variable scope name; default ``basic_lstm_cell`` made unique.
+    dtype: see ``RNNCell``.
+  """
 
   _default_name = "basic_lstm_cell"
 
@@ -179,7 +223,30 @@ class BasicLSTMCell(RNNCell):
 
 
 class LSTMCell(RNNCell):
-  """TF 1.x LSTMCell: optional peepholes, cell clipping and projection."""
+  """TF 1.x LSTMCell: optional peepholes, cell clipping and projection.
+
+  Args:
+    num_units: int, units in the LSTM cell.
+    use_peepholes: add diagonal peephole weights (``w_f_diag``,
+      ``w_i_diag``, ``w_o_diag``).
+    cell_clip: float or None; clip the cell state to [-clip, clip].
+    initializer: initializer of the kernels and peephole weights.
+    num_proj: int or None; project the output to this size (``projection``
+      scope, no bias).
+    proj_clip: float or None; clip the projected output (with num_proj).
+    num_unit_shards: must be None (sharding is not supported).
+    num_proj_shards: must be None (sharding is not supported).
+    forget_bias: float added to the forget gate's pre-activation.
+    state_is_tuple: if True the state is ``LSTMStateTuple(c, m)``, else
+      ``c`` and ``m`` concatenated on axis 1.
+    activation: inner nonlinearity; default ``tf.tanh``.
+    reuse: see ``RNNCell``.
+    name: variable scope name; default ``lstm_cell`` made unique.
+    dtype: see ``RNNCell``.
+
+  Raises:
+    ValueError: num_unit_shards or num_proj_shards is given.
+  """
 
   _default_name = "lstm_cell"
 
@@ -274,6 +341,17 @@ class LSTMBlockCell(_TupleStateLSTM):
   ``w_o_diag``) and math as the fused kernel: forget bias added to f,
   peepholes on the previous cell state for i and f and on the new one for o,
   the cell state clipped to [-cell_clip, cell_clip] when cell_clip > 0.
+
+  Args:
+    num_units: int, units in the LSTM cell.
+    forget_bias: float added to the forget gate.
+    cell_clip: float or None; None (or <= 0) means no clipping.
+    use_peephole: add the diagonal peephole weights.
+    dtype: see ``RNNCell``.
+    reuse: see ``RNNCell``.
+    name: variable scope name; the default ``lstm_cell`` is made unique.
+
+  A call raises ValueError when the state is not a pair.
   """
 
   _default_name = "lstm_cell"
@@ -319,6 +397,19 @@ class LayerNormBasicLSTMCell(_TupleStateLSTM):
   normalized over its units with its own ``gamma``/``beta`` (scopes
   ``input``, ``transform``, ``forget``, ``output``, ``state``), epsilon
   1e-12 as TF 1.x's layer_norm; optional recurrent dropout on j.
+
+  Args:
+    num_units: int, units in the LSTM cell.
+    forget_bias: float added to the forget gate.
+    input_size: deprecated and ignored.
+    activation: nonlinearity of j and the output; default ``tf.tanh``.
+    layer_norm: apply layer normalization (then the kernel has no bias).
+    norm_gain: initial value of the ``gamma`` variables.
+    norm_shift: initial value of the ``beta`` variables.
+    dropout_keep_prob: keep probability (float or scalar Tensor) of the
+      recurrent dropout on j; a float 1.0 disables it.
+    dropout_prob_seed: seed of that dropout.
+    reuse: see ``RNNCell``.
   """
 
   _default_name = "layer_norm_basic_lstm_cell"
@@ -373,7 +464,12 @@ class LayerNormBasicLSTMCell(_TupleStateLSTM):
 class CudnnCompatibleLSTMCell(LSTMBlockCell):
   """tf.contrib.cudnn_rnn.CudnnCompatibleLSTMCell: the CPU cell that reads a
   CudnnLSTM's weights (converted to canonical form by TF 1.x's saveable):
-  LSTMBlockCell with forget bias 0 under ``cudnn_compatible_lstm_cell``."""
+  LSTMBlockCell with forget bias 0 under ``cudnn_compatible_lstm_cell``.
+
+  Args:
+    num_units: int, units in the LSTM cell.
+    reuse: see ``RNNCell``.
+  """
 
   _default_name = "cudnn_compatible_lstm_cell"
 
@@ -384,7 +480,19 @@ class CudnnCompatibleLSTMCell(LSTMBlockCell):
 
 
 class GRUCell(_VectorStateCell):
-  """TF 1.x GRUCell (gates/candidate variables, gate bias 1.0)."""
+  """TF 1.x GRUCell (gates/candidate variables, gate bias 1.0).
+
+  Args:
+    num_units: int, the size of the state and output.
+    activation: candidate nonlinearity; default ``tf.tanh``.
+    reuse: see ``RNNCell``.
+    kernel_initializer: initializer of the ``gates`` and ``candidate``
+      kernels.
+    bias_initializer: initializer of both biases; by default the gates bias
+      starts at 1.0 and the candidate bias at 0.
+    name: variable scope name; default ``gru_cell`` made unique.
+    dtype: see ``RNNCell``.
+  """
 
   _default_name = "gru_cell"
 
@@ -418,6 +526,15 @@ class GRUBlockCellV2(GRUCell):
 
   TF 1.x's fused kernel computes GRUCell's math (gates bias initialized to 1,
   candidate bias to 0, tanh candidate) with GRUCell's variable names.
+
+  Args:
+    num_units: int, the size of the state and output.
+    cell_size: deprecated alias of num_units.
+    reuse: see ``RNNCell``.
+    name: variable scope name; the default ``gru_cell`` is made unique.
+
+  Raises:
+    ValueError: not exactly one of num_units and cell_size is given.
   """
 
   def __init__(self, num_units=None, cell_size=None, reuse=None,
@@ -431,7 +548,16 @@ class GRUBlockCellV2(GRUCell):
 
 
 class MultiRNNCell(RNNCell):
-  """Stack of cells; variables under ``multi_rnn_cell/cell_<i>/...``."""
+  """Stack of cells; variables under ``multi_rnn_cell/cell_<i>/...``.
+
+  Args:
+    cells: non-empty list of cells, applied in order.
+    state_is_tuple: if True the state is a tuple of the cells' states, else
+      their (vector) states concatenated on axis 1.
+
+  Raises:
+    ValueError: cells is empty.
+  """
 
   _default_name = "multi_rnn_cell"
 
@@ -458,6 +584,14 @@ class MultiRNNCell(RNNCell):
 
     A cell whose state is not all [batch, n] zeros -- an AttentionWrapper's
     state holds a time step and TensorArrays -- builds its own.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      A tuple of per-cell states, or one concatenated Tensor when
+      state_is_tuple is False.
     """
     if not self._state_is_tuple:
       return super(MultiRNNCell, self).zero_state(batch_size, dtype)
@@ -498,6 +632,13 @@ class CudnnCompatibleGRUCell(GRUCell):
   ``cudnn_compatible_gru_cell``: ``gates/kernel`` and ``gates/bias``
   (initialized to 1), ``candidate/input_projection/{kernel,bias}`` and
   ``candidate/hidden_projection/{kernel,bias}`` (biases initialized to 0).
+
+  Args:
+    num_units: int, the size of the state and output.
+    reuse: see ``RNNCell``.
+    kernel_initializer: initializer of the kernels.
+
+  A call raises ValueError when the inputs' last dimension is unknown.
   """
 
   _default_name = "cudnn_compatible_gru_cell"

@@ -155,7 +155,7 @@ class LayerRNNCell(_layers_base.Layer):
   first call opens the variable scope ``<class name in snake case>`` (or
   ``name``), numbered per graph like a TF 1.x layer's.
 
-  Args (constructor):
+  Args:
     trainable: whether the cell's variables are trainable.
     name: the base of the variable scope's name.
     dtype: the variables' dtype; default: the inputs' dtype.
@@ -210,7 +210,17 @@ class LayerRNNCell(_layers_base.Layer):
                                        *args, **kwargs)
 
   def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
-    """Zero state for `inputs`' batch (or `batch_size`, `dtype`)."""
+    """Zero state for `inputs`' batch (or `batch_size`, `dtype`).
+
+    Args:
+      inputs: optional Tensor (or convertible) [batch, ...]; its dynamic dim
+        0 is the batch size and its dtype the default dtype.
+      batch_size: batch size (int or int32 scalar) when inputs is None.
+      dtype: state dtype; defaults to inputs' dtype when inputs is given.
+
+    Returns:
+      ``zero_state(batch_size, dtype)``.
+    """
     if inputs is not None:
       inputs = tf.convert_to_tensor(inputs)
       batch_size = tf.shape(inputs)[0]
@@ -218,7 +228,15 @@ class LayerRNNCell(_layers_base.Layer):
     return self.zero_state(batch_size, dtype)
 
   def zero_state(self, batch_size, dtype):
-    """Zero-filled state(s) `[batch_size] + size` per leaf of state_size."""
+    """Zero-filled state(s) `[batch_size] + size` per leaf of state_size.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      A Tensor, or a structure shaped like ``state_size`` of Tensors.
+    """
     return _zero_state(self, batch_size, dtype)
 
 
@@ -330,7 +348,15 @@ class ConvLSTMCell(_cells.RNNCell):
     return self._output_size
 
   def zero_state(self, batch_size, dtype):
-    """Zero (c, h) of shape `[batch_size] + input_shape[:-1] + [channels]`."""
+    """Zero (c, h) of shape `[batch_size] + input_shape[:-1] + [channels]`.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      An ``LSTMStateTuple`` of zero Tensors.
+    """
     return _zero_state(self, batch_size, dtype)
 
   def _step(self, inputs, state):

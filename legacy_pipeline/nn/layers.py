@@ -80,7 +80,9 @@ def _channel_depth(input_shape, data_format, who):
 class Dense(Layer):
   """Densely connected layer: ``activation(inputs . kernel + bias)``.
 
-  Args (constructor), as TF 1.15's ``tf.layers.Dense``:
+  As TF 1.15's ``tf.layers.Dense``.
+
+  Args:
     units: positive int, output size.
     activation: callable, activation name (``"relu"``, ...) or None (linear).
     use_bias: whether to add a bias.
@@ -160,7 +162,7 @@ class Dense(Layer):
 class Dropout(Layer):
   """Zeroes inputs with probability `rate` (scaling the rest) when training.
 
-  Args (constructor):
+  Args:
     rate: the fraction dropped, in [0, 1).
     noise_shape: shape of the keep/drop mask (None entries: the input's).
     seed: int op seed (with a graph seed: the same masks as TF 1.15).
@@ -186,6 +188,15 @@ class Dropout(Layer):
                                  for i, d in enumerate(self.noise_shape)])
 
   def call(self, inputs, training=False):  # pylint: disable=arguments-differ
+    """Dropout of `inputs` when `training`, else `inputs` unchanged.
+
+    Args:
+      inputs: the input tensor.
+      training: Python bool, bool tensor, or None for the learning phase.
+
+    Returns:
+      A tensor of the inputs' shape.
+    """
     if training is None:
       training = K.learning_phase()
 
@@ -202,7 +213,7 @@ class Flatten(Layer):
   """``[batch, ...]`` -> ``[batch, prod(...)]`` (channels_first: channels
   moved last first).
 
-  Args (constructor):
+  Args:
     data_format: ``channels_last`` (default) or ``channels_first``.
   """
 
@@ -338,12 +349,28 @@ class _Conv(Layer):
 class Conv1D(_Conv):
   """1-D convolution over ``[batch, width, channels]`` (or channels first).
 
-  Args (constructor), as TF 1.15's ``tf.layers.Conv1D``: filters,
-  kernel_size, strides, padding (``valid``, ``same``, ``causal``),
-  data_format, dilation_rate, activation, use_bias, kernel_initializer (None:
-  glorot uniform), bias_initializer, kernel/bias/activity regularizers,
-  kernel/bias constraints, trainable, name.  Variables ``kernel``
+  As TF 1.15's ``tf.layers.Conv1D``.  Variables ``kernel``
   ``[k, in, filters]`` and ``bias`` ``[filters]``.
+
+  Args:
+    filters: positive int, the number of output channels.
+    kernel_size: int or 1-tuple, the window.
+    strides: int or 1-tuple.
+    padding: ``valid``, ``same`` or ``causal`` (case-insensitive).
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    dilation_rate: int or 1-tuple, the dilation (atrous) rate.
+    activation: callable, activation name or None (linear).
+    use_bias: whether to add the ``bias`` variable.
+    kernel_initializer: None means the variable scope's (glorot uniform).
+    bias_initializer: default zeros.
+    kernel_regularizer: callable variable -> loss, or None.
+    bias_regularizer: callable variable -> loss, or None.
+    activity_regularizer: callable output -> loss, or None.
+    kernel_constraint: projection applied by v1 optimizers, or None.
+    bias_constraint: projection applied by v1 optimizers, or None.
+    trainable: add the variables to ``TRAINABLE_VARIABLES``.
+    name: the layer's name (its variable scope's base name).
+    **kwargs: Layer's.
 
   Raises:
     ValueError: bad sizes, padding, data format or names.
@@ -372,8 +399,31 @@ class Conv1D(_Conv):
 class Conv2D(_Conv):
   """2-D convolution over ``[batch, height, width, channels]``.
 
-  Args (constructor): as Conv1D's, with 2-tuples (padding ``valid`` or
-  ``same``).  Variables ``kernel`` ``[kh, kw, in, filters]`` and ``bias``.
+  As TF 1.15's ``tf.layers.Conv2D``.  Variables ``kernel``
+  ``[kh, kw, in, filters]`` and ``bias``.
+
+  Args:
+    filters: positive int, the number of output channels.
+    kernel_size: int or 2-tuple, the window.
+    strides: int or 2-tuple.
+    padding: ``valid`` or ``same`` (case-insensitive).
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    dilation_rate: int or 2-tuple, the dilation (atrous) rate.
+    activation: callable, activation name or None (linear).
+    use_bias: whether to add the ``bias`` variable.
+    kernel_initializer: None means the variable scope's (glorot uniform).
+    bias_initializer: default zeros.
+    kernel_regularizer: callable variable -> loss, or None.
+    bias_regularizer: callable variable -> loss, or None.
+    activity_regularizer: callable output -> loss, or None.
+    kernel_constraint: projection applied by v1 optimizers, or None.
+    bias_constraint: projection applied by v1 optimizers, or None.
+    trainable: add the variables to ``TRAINABLE_VARIABLES``.
+    name: the layer's name (its variable scope's base name).
+    **kwargs: Layer's.
+
+  Raises:
+    ValueError: bad sizes, padding, data format or names.
   """
 
   def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
@@ -399,9 +449,31 @@ class Conv2D(_Conv):
 class Conv3D(_Conv):
   """3-D convolution over ``[batch, depth, height, width, channels]``.
 
-  Args (constructor): as Conv1D's, with 3-tuples (padding ``valid`` or
-  ``same``).  Variables ``kernel`` ``[kd, kh, kw, in, filters]`` and
-  ``bias``.
+  As TF 1.15's ``tf.layers.Conv3D``.  Variables ``kernel``
+  ``[kd, kh, kw, in, filters]`` and ``bias``.
+
+  Args:
+    filters: positive int, the number of output channels.
+    kernel_size: int or 3-tuple, the window.
+    strides: int or 3-tuple.
+    padding: ``valid`` or ``same`` (case-insensitive).
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    dilation_rate: int or 3-tuple, the dilation (atrous) rate.
+    activation: callable, activation name or None (linear).
+    use_bias: whether to add the ``bias`` variable.
+    kernel_initializer: None means the variable scope's (glorot uniform).
+    bias_initializer: default zeros.
+    kernel_regularizer: callable variable -> loss, or None.
+    bias_regularizer: callable variable -> loss, or None.
+    activity_regularizer: callable output -> loss, or None.
+    kernel_constraint: projection applied by v1 optimizers, or None.
+    bias_constraint: projection applied by v1 optimizers, or None.
+    trainable: add the variables to ``TRAINABLE_VARIABLES``.
+    name: the layer's name (its variable scope's base name).
+    **kwargs: Layer's.
+
+  Raises:
+    ValueError: bad sizes, padding, data format or names.
   """
 
   def __init__(self, filters, kernel_size, strides=(1, 1, 1),
@@ -463,11 +535,31 @@ class _ConvTranspose(_Conv):
 class Conv2DTranspose(_ConvTranspose):
   """Transposed 2-D convolution (deconvolution).
 
-  Args (constructor), as TF 1.15's ``tf.layers.Conv2DTranspose`` (no
-  dilation): filters, kernel_size, strides, padding, data_format,
-  activation, use_bias, initializers, regularizers, constraints, trainable,
-  name.  Variables ``kernel`` ``[kh, kw, filters, in]`` and ``bias``.
-  Channels-first inputs are transposed to channels-last for the op.
+  As TF 1.15's ``tf.layers.Conv2DTranspose`` (no dilation).  Variables
+  ``kernel`` ``[kh, kw, filters, in]`` and ``bias``.  Channels-first inputs
+  are transposed to channels-last for the op.
+
+  Args:
+    filters: positive int, the number of output channels.
+    kernel_size: int or 2-tuple, the window.
+    strides: int or 2-tuple.
+    padding: ``valid`` or ``same`` (case-insensitive).
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    activation: callable, activation name or None (linear).
+    use_bias: whether to add the ``bias`` variable.
+    kernel_initializer: None means the variable scope's (glorot uniform).
+    bias_initializer: default zeros.
+    kernel_regularizer: callable variable -> loss, or None.
+    bias_regularizer: callable variable -> loss, or None.
+    activity_regularizer: callable output -> loss, or None.
+    kernel_constraint: projection applied by v1 optimizers, or None.
+    bias_constraint: projection applied by v1 optimizers, or None.
+    trainable: add the variables to ``TRAINABLE_VARIABLES``.
+    name: the layer's name (its variable scope's base name).
+    **kwargs: Layer's.
+
+  Raises:
+    ValueError: bad sizes, padding, data format or names.
   """
 
   def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
@@ -507,8 +599,30 @@ class Conv2DTranspose(_ConvTranspose):
 class Conv3DTranspose(_ConvTranspose):
   """Transposed 3-D convolution (deconvolution).
 
-  Args (constructor): as Conv2DTranspose's, with 3-tuples.  Variables
-  ``kernel`` ``[kd, kh, kw, filters, in]`` and ``bias``.
+  As TF 1.15's ``tf.layers.Conv3DTranspose``.  Variables ``kernel``
+  ``[kd, kh, kw, filters, in]`` and ``bias``.
+
+  Args:
+    filters: positive int, the number of output channels.
+    kernel_size: int or 3-tuple, the window.
+    strides: int or 3-tuple.
+    padding: ``valid`` or ``same`` (case-insensitive).
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    activation: callable, activation name or None (linear).
+    use_bias: whether to add the ``bias`` variable.
+    kernel_initializer: None means the variable scope's (glorot uniform).
+    bias_initializer: default zeros.
+    kernel_regularizer: callable variable -> loss, or None.
+    bias_regularizer: callable variable -> loss, or None.
+    activity_regularizer: callable output -> loss, or None.
+    kernel_constraint: projection applied by v1 optimizers, or None.
+    bias_constraint: projection applied by v1 optimizers, or None.
+    trainable: add the variables to ``TRAINABLE_VARIABLES``.
+    name: the layer's name (its variable scope's base name).
+    **kwargs: Layer's.
+
+  Raises:
+    ValueError: bad sizes, padding, data format or names.
   """
 
   def __init__(self, filters, kernel_size, strides=(1, 1, 1),
@@ -611,13 +725,36 @@ class _SeparableConv(_Conv):
 class SeparableConv1D(_SeparableConv):
   """Depthwise separable 1-D convolution.
 
-  Args (constructor), as TF 1.15's ``tf.layers.SeparableConv1D``: filters,
-  kernel_size, strides, padding (``valid``, ``same``, ``causal``),
-  data_format, dilation_rate, depth_multiplier, activation, use_bias,
-  depthwise/pointwise/bias initializers (None: glorot uniform), regularizers
-  and constraints, activity_regularizer, trainable, name.  Variables
+  As TF 1.15's ``tf.layers.SeparableConv1D``.  Variables
   ``depthwise_kernel`` ``[k, in, depth_multiplier]``, ``pointwise_kernel``
   ``[1, in * depth_multiplier, filters]`` and ``bias``.
+
+  Args:
+    filters: positive int, the number of output channels.
+    kernel_size: int or 1-tuple, the window.
+    strides: int or 1-tuple.
+    padding: ``valid``, ``same`` or ``causal`` (case-insensitive).
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    dilation_rate: int or 1-tuple, of the depthwise convolution.
+    depth_multiplier: depthwise output channels per input channel.
+    activation: callable, activation name or None (linear).
+    use_bias: whether to add the ``bias`` variable.
+    depthwise_initializer: None means glorot uniform.
+    pointwise_initializer: None means glorot uniform.
+    bias_initializer: default zeros.
+    depthwise_regularizer: callable variable -> loss, or None.
+    pointwise_regularizer: callable variable -> loss, or None.
+    bias_regularizer: callable variable -> loss, or None.
+    activity_regularizer: callable output -> loss, or None.
+    depthwise_constraint: projection applied by v1 optimizers, or None.
+    pointwise_constraint: projection applied by v1 optimizers, or None.
+    bias_constraint: projection applied by v1 optimizers, or None.
+    trainable: add the variables to ``TRAINABLE_VARIABLES``.
+    name: the layer's name (its variable scope's base name).
+    **kwargs: Layer's.
+
+  Raises:
+    ValueError: bad sizes, padding, data format or names.
   """
 
   def __init__(self, filters, kernel_size, strides=1, padding="valid",
@@ -653,9 +790,36 @@ class SeparableConv1D(_SeparableConv):
 class SeparableConv2D(_SeparableConv):
   """Depthwise separable 2-D convolution.
 
-  Args (constructor): as SeparableConv1D's, with 2-tuples (padding ``valid``
-  or ``same``).  Variables ``depthwise_kernel`` ``[kh, kw, in, dm]``,
-  ``pointwise_kernel`` ``[1, 1, in * dm, filters]`` and ``bias``.
+  As TF 1.15's ``tf.layers.SeparableConv2D``.  Variables
+  ``depthwise_kernel`` ``[kh, kw, in, dm]``, ``pointwise_kernel``
+  ``[1, 1, in * dm, filters]`` and ``bias``.
+
+  Args:
+    filters: positive int, the number of output channels.
+    kernel_size: int or 2-tuple, the window.
+    strides: int or 2-tuple.
+    padding: ``valid`` or ``same`` (case-insensitive).
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    dilation_rate: int or 2-tuple, of the depthwise convolution.
+    depth_multiplier: depthwise output channels per input channel.
+    activation: callable, activation name or None (linear).
+    use_bias: whether to add the ``bias`` variable.
+    depthwise_initializer: None means glorot uniform.
+    pointwise_initializer: None means glorot uniform.
+    bias_initializer: default zeros.
+    depthwise_regularizer: callable variable -> loss, or None.
+    pointwise_regularizer: callable variable -> loss, or None.
+    bias_regularizer: callable variable -> loss, or None.
+    activity_regularizer: callable output -> loss, or None.
+    depthwise_constraint: projection applied by v1 optimizers, or None.
+    pointwise_constraint: projection applied by v1 optimizers, or None.
+    bias_constraint: projection applied by v1 optimizers, or None.
+    trainable: add the variables to ``TRAINABLE_VARIABLES``.
+    name: the layer's name (its variable scope's base name).
+    **kwargs: Layer's.
+
+  Raises:
+    ValueError: bad sizes, padding, data format or names.
   """
 
   def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
@@ -767,8 +931,12 @@ class _Pooling3D(_Pooling):
 class AveragePooling1D(_Pooling1D):
   """Average pooling over ``[batch, steps, channels]`` (or channels first).
 
-  Args (constructor): pool_size, strides (required; None means pool_size),
-  padding (``valid``/``same``), data_format, name.
+  Args:
+    pool_size: int or 1-tuple, the window.
+    strides: int or 1-tuple (required; None means pool_size).
+    padding: ``valid`` or ``same``.
+    data_format: ``channels_last`` (default) or ``channels_first``.
+    name: the layer's name.
   """
   _mode = "avg"
 
@@ -809,7 +977,7 @@ class MaxPooling3D(_Pooling3D):
 class BatchNormalization(Layer):
   """Batch normalization (Ioffe & Szegedy, 2015), as TF 1.15's tf.layers.
 
-  Args (constructor):
+  Args:
     axis: int or list of ints, the normalized (feature) axis or axes.
     momentum: of the moving averages.
     epsilon: added to the variance.
@@ -1020,6 +1188,15 @@ class BatchNormalization(Layer):
         self._assign_moving_average(variable, value, self.momentum)
 
   def call(self, inputs, training=False):  # pylint: disable=arguments-differ
+    """Normalizes `inputs` (see the class docstring for `training`).
+
+    Args:
+      inputs: the input tensor.
+      training: Python bool, bool tensor, or None for the learning phase.
+
+    Returns:
+      The normalized tensor, of the inputs' shape.
+    """
     if training is None:
       training = K.learning_phase()
     if self.fused:
@@ -1412,7 +1589,18 @@ def average_pooling1d(inputs, pool_size, strides, padding="valid",
 
 def max_pooling1d(inputs, pool_size, strides, padding="valid",
                   data_format="channels_last", name=None):
-  """Functional interface of ``MaxPooling1D`` (args as average_pooling1d).
+  """Functional interface of ``MaxPooling1D``.
+
+  Args:
+    inputs: rank-3 tensor.
+    pool_size: int or 1-tuple, the window.
+    strides: int or 1-tuple.
+    padding: ``valid`` or ``same``.
+    data_format: ``channels_last`` or ``channels_first``.
+    name: the layer's name (made unique).
+
+  Returns:
+    The output tensor.
   """
   return _pool_fn(MaxPooling1D, inputs, pool_size, strides, padding,
                   data_format, name)
@@ -1420,32 +1608,76 @@ def max_pooling1d(inputs, pool_size, strides, padding="valid",
 
 def average_pooling2d(inputs, pool_size, strides, padding="valid",
                       data_format="channels_last", name=None):
-  """Functional interface of ``AveragePooling2D`` (args as
-  average_pooling1d, with 2-tuples)."""
+  """Functional interface of ``AveragePooling2D``.
+
+  Args:
+    inputs: rank-4 tensor.
+    pool_size: int or 2-tuple, the window.
+    strides: int or 2-tuple.
+    padding: ``valid`` or ``same``.
+    data_format: ``channels_last`` or ``channels_first``.
+    name: the layer's name (made unique).
+
+  Returns:
+    The output tensor.
+  """
   return _pool_fn(AveragePooling2D, inputs, pool_size, strides, padding,
                   data_format, name)
 
 
 def max_pooling2d(inputs, pool_size, strides, padding="valid",
                   data_format="channels_last", name=None):
-  """Functional interface of ``MaxPooling2D`` (args as average_pooling1d,
-  with 2-tuples)."""
+  """Functional interface of ``MaxPooling2D``.
+
+  Args:
+    inputs: rank-4 tensor.
+    pool_size: int or 2-tuple, the window.
+    strides: int or 2-tuple.
+    padding: ``valid`` or ``same``.
+    data_format: ``channels_last`` or ``channels_first``.
+    name: the layer's name (made unique).
+
+  Returns:
+    The output tensor.
+  """
   return _pool_fn(MaxPooling2D, inputs, pool_size, strides, padding,
                   data_format, name)
 
 
 def average_pooling3d(inputs, pool_size, strides, padding="valid",
                       data_format="channels_last", name=None):
-  """Functional interface of ``AveragePooling3D`` (args as
-  average_pooling1d, with 3-tuples)."""
+  """Functional interface of ``AveragePooling3D``.
+
+  Args:
+    inputs: rank-5 tensor.
+    pool_size: int or 3-tuple, the window.
+    strides: int or 3-tuple.
+    padding: ``valid`` or ``same``.
+    data_format: ``channels_last`` or ``channels_first``.
+    name: the layer's name (made unique).
+
+  Returns:
+    The output tensor.
+  """
   return _pool_fn(AveragePooling3D, inputs, pool_size, strides, padding,
                   data_format, name)
 
 
 def max_pooling3d(inputs, pool_size, strides, padding="valid",
                   data_format="channels_last", name=None):
-  """Functional interface of ``MaxPooling3D`` (args as average_pooling1d,
-  with 3-tuples)."""
+  """Functional interface of ``MaxPooling3D``.
+
+  Args:
+    inputs: rank-5 tensor.
+    pool_size: int or 3-tuple, the window.
+    strides: int or 3-tuple.
+    padding: ``valid`` or ``same``.
+    data_format: ``channels_last`` or ``channels_first``.
+    name: the layer's name (made unique).
+
+  Returns:
+    The output tensor.
+  """
   return _pool_fn(MaxPooling3D, inputs, pool_size, strides, padding,
                   data_format, name)
 

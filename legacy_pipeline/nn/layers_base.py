@@ -121,6 +121,14 @@ def get_initializer(value, who):
 def get_callable(value, what, who):
   """`value` if it is None or callable (regularizers, constraints).
 
+  Args:
+    value: the argument given to the layer.
+    what: the argument's name, for the error message.
+    who: the layer's name, for the error message.
+
+  Returns:
+    `value`.
+
   Raises:
     ValueError: anything else (names such as ``"l2"`` are not supported: pass
       a function, e.g. ``tf.nn.l2_loss``).
@@ -140,6 +148,15 @@ def snake_case(name):
 
 def normalize_tuple(value, n, what, who):
   """An int or n ints -> a tuple of n ints.
+
+  Args:
+    value: an int or an iterable of n ints.
+    n: the length of the result.
+    what: the argument's name, for the error message.
+    who: the layer's name, for the error message.
+
+  Returns:
+    A tuple of n Python ints.
 
   Raises:
     ValueError: neither an int nor n ints.
@@ -161,6 +178,14 @@ def normalize_tuple(value, n, what, who):
 def normalize_padding(value, who, allow_causal=False):
   """``"valid"``/``"same"`` (any case; ``"causal"`` for 1-D convolutions).
 
+  Args:
+    value: the padding given to the layer.
+    who: the layer's name, for the error message.
+    allow_causal: also accept ``"causal"``.
+
+  Returns:
+    The padding in lower case.
+
   Raises:
     ValueError: another value.
   """
@@ -175,6 +200,13 @@ def normalize_padding(value, who, allow_causal=False):
 def normalize_data_format(value, who):
   """``"channels_last"`` (also for None) or ``"channels_first"``.
 
+  Args:
+    value: the data format given to the layer (any case), or None.
+    who: the layer's name, for the error message.
+
+  Returns:
+    ``"channels_last"`` or ``"channels_first"``.
+
   Raises:
     ValueError: another value.
   """
@@ -188,7 +220,15 @@ def normalize_data_format(value, who):
 
 
 def tf_data_format(data_format, rank):
-  """``channels_last`` -> NWC/NHWC/NDHWC, ``channels_first`` -> NCW/..."""
+  """``channels_last`` -> NWC/NHWC/NDHWC, ``channels_first`` -> NCW/...
+
+  Args:
+    data_format: ``"channels_last"`` or ``"channels_first"``.
+    rank: 1, 2 or 3, the number of spatial axes.
+
+  Returns:
+    The op-level data format string.
+  """
   spatial = {1: "W", 2: "HW", 3: "DHW"}[rank]
   if data_format == "channels_first":
     return "NC" + spatial
@@ -196,7 +236,18 @@ def tf_data_format(data_format, rank):
 
 
 def conv_output_length(length, size, padding, stride, dilation=1):
-  """Output length of a convolution or pooling along one axis (or None)."""
+  """Output length of a convolution or pooling along one axis (or None).
+
+  Args:
+    length: the input length, or None when unknown.
+    size: the window (kernel) size.
+    padding: ``"valid"``, ``"same"`` or ``"causal"``.
+    stride: the stride.
+    dilation: the dilation rate.
+
+  Returns:
+    The output length, or None when `length` is None.
+  """
   if length is None:
     return None
   dilated = size + (size - 1) * (dilation - 1)
@@ -210,7 +261,14 @@ def conv_output_length(length, size, padding, stride, dilation=1):
 def deconv_output_length(length, size, padding, stride):
   """Output length of a transposed convolution along one axis (or None).
 
-  `length` may be an int, None or a scalar int tensor.
+  Args:
+    length: the input length: an int, None or a scalar int tensor.
+    size: the kernel size.
+    padding: ``"valid"`` or ``"same"``.
+    stride: the stride.
+
+  Returns:
+    The output length (of `length`'s kind), or None when it is None.
   """
   if length is None:
     return None
@@ -243,6 +301,18 @@ def constant_value(pred):
 
 def smart_cond(pred, true_fn, false_fn, name=None):
   """true_fn() or false_fn() when `pred` is known at build time, else a cond.
+
+  Args:
+    pred: Python bool, 0/1 or a bool tensor.
+    true_fn: callable returning the outputs when `pred` is true.
+    false_fn: callable returning the outputs when `pred` is false.
+    name: name of the ``tf.compat.v1.cond`` op, when one is built.
+
+  Returns:
+    The chosen function's outputs (through a cond if `pred` is not known).
+
+  Raises:
+    TypeError: `pred` is neither a bool, 0/1 nor a tensor.
   """
   value = constant_value(pred)
   if value is None:
@@ -257,7 +327,14 @@ def dense_math(inputs, kernel, bias, activation):
   """activation(inputs . kernel + bias) on the last axis of `inputs`.
 
   A matmul for rank-2 inputs, a tensordot (static shape kept) above.
-  `bias` and `activation` may be None.
+  Args:
+    inputs: tensor of rank >= 2.
+    kernel: ``[depth, units]`` tensor.
+    bias: ``[units]`` tensor, or None.
+    activation: callable, or None.
+
+  Returns:
+    The ``[..., units]`` output tensor.
   """
   rank = inputs.get_shape().ndims
   if rank is not None and rank > 2:
@@ -345,6 +422,12 @@ def assert_input_compatibility(input_spec, inputs, layer_name):
 
   Unknown ranks and dimensions pass, as in TF 1.15.
 
+  Args:
+    input_spec: an ``InputSpec``, a list of them (None entries skip), or
+      None (no check).
+    inputs: a tensor or a (nested) list of them.
+    layer_name: the layer's name, for the error message.
+
   Raises:
     ValueError: a known rank, dtype or dimension that does not match, or a
       different number of inputs than of specs.
@@ -405,7 +488,7 @@ class Layer(object):
   ``__init__``) with ``add_weight``, compute in ``call(inputs, ...)``; a
   ``call`` that takes ``scope`` receives the layer's variable scope.
 
-  Args (constructor):
+  Args:
     trainable: whether the layer's variables are trainable.
     name: the layer's name and the base of its variable scope's name;
       default: the class name in snake case.
@@ -664,7 +747,13 @@ class Layer(object):
 
   def add_loss(self, losses, inputs=None):
     """Adds loss tensors (or callables returning them) to ``layer.losses``
-    and ``REGULARIZATION_LOSSES``."""
+    and ``REGULARIZATION_LOSSES``.
+
+    Args:
+      losses: a tensor, a callable returning one, or a (nested) list of
+        them; None values are skipped.
+      inputs: ignored (kept for TF 1.15's signature).
+    """
     del inputs
     new = []
     for loss in _flatten(losses) if not callable(losses) else [losses]:
@@ -675,7 +764,13 @@ class Layer(object):
     _add_to_collection(tf1.GraphKeys.REGULARIZATION_LOSSES, new)
 
   def add_update(self, updates, inputs=None):
-    """Adds update ops; callables are called now (graph mode)."""
+    """Adds update ops; callables are called now (graph mode).
+
+    Args:
+      updates: an op, a tensor (its op is used), a callable returning one,
+        or a (nested) list of them.
+      inputs: ignored (kept for TF 1.15's signature).
+    """
     del inputs
     for update in _flatten(updates) if not callable(updates) else [updates]:
       if callable(update):

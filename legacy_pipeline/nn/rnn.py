@@ -8,6 +8,12 @@ def check_stack_args(cells_fw, cells_bw, initial_states_fw,
                      initial_states_bw):
   """The argument checks of TF 1.15's stacked bidirectional RNNs.
 
+  Args:
+    cells_fw: list of forward cells, one per layer.
+    cells_bw: list of backward cells, one per layer.
+    initial_states_fw: None, or a list of forward initial states.
+    initial_states_bw: None, or a list of backward initial states.
+
   Raises:
     ValueError: empty or non-list cell lists, lists of different lengths, or
       an initial-state list that is not one state per layer (TF 1.15's

@@ -428,7 +428,7 @@ class LuongAttention(_BaseAttentionMechanism):
   ``luong_attention/attention_g``, initially 1, if `scale`).  The query
   depth must equal `num_units`.
 
-  Args (constructor):
+  Args:
     num_units: the keys' depth (the memory layer's units).
     memory: ``[batch, max_time, ...]`` tensor.
     memory_sequence_length: optional ``[batch]`` lengths masking the memory.
@@ -487,7 +487,7 @@ class BahdanauAttention(_BaseAttentionMechanism):
   the tanh (``attention_g``, initially ``sqrt(1/num_units)``;
   ``attention_b``, initially 0).
 
-  Args (constructor):
+  Args:
     num_units: the depth of the keys and the projected query.
     memory: ``[batch, max_time, ...]`` tensor.
     memory_sequence_length: optional ``[batch]`` lengths masking the memory.
@@ -544,15 +544,20 @@ class BahdanauMonotonicAttention(_BaseMonotonicAttentionMechanism):
   score, and ``monotonic_attention`` of its (noisy) sigmoid instead of a
   softmax; the first alignments are ``[1, 0, ..., 0]``.
 
-  Args (constructor):
-    num_units, memory, memory_sequence_length, normalize, score_mask_value,
-      dtype, name: as ``BahdanauAttention``.
+  Args:
+    num_units: the depth of the keys and the projected query.
+    memory: ``[batch, max_time, ...]`` tensor.
+    memory_sequence_length: optional ``[batch]`` lengths masking the memory.
+    normalize: weight-normalize the score.
+    score_mask_value: the masked entries' score, default ``-inf``.
     sigmoid_noise: standard deviation of the normal noise added to the score
       before the sigmoid (0: none).
     sigmoid_noise_seed: the noise's op seed.
     score_bias_init: initial score bias (negative for long memories).
     mode: ``"parallel"``, ``"recursive"`` or ``"hard"`` (see
       ``monotonic_attention``).
+    dtype: the layers' dtype (default float32).
+    name: name scope of the memory's ops.
   """
 
   def __init__(self, num_units, memory, memory_sequence_length=None,
@@ -598,11 +603,20 @@ class LuongMonotonicAttention(_BaseMonotonicAttentionMechanism):
   ``attention_score_bias`` added to the score and ``monotonic_attention`` of
   its (noisy) sigmoid instead of a softmax.
 
-  Args (constructor):
-    num_units, memory, memory_sequence_length, scale, score_mask_value,
-      dtype, name: as ``LuongAttention``.
-    sigmoid_noise, sigmoid_noise_seed, score_bias_init, mode: as
-      ``BahdanauMonotonicAttention``.
+  Args:
+    num_units: the depth of the keys (the memory layer's units).
+    memory: ``[batch, max_time, ...]`` tensor.
+    memory_sequence_length: optional ``[batch]`` lengths masking the memory.
+    scale: learn a scalar factor of the score.
+    score_mask_value: the masked entries' score, default ``-inf``.
+    sigmoid_noise: standard deviation of the normal noise added to the score
+      before the sigmoid (0: none).
+    sigmoid_noise_seed: the noise's op seed.
+    score_bias_init: initial score bias (negative for long memories).
+    mode: ``"parallel"``, ``"recursive"`` or ``"hard"`` (see
+      ``monotonic_attention``).
+    dtype: the layers' dtype (default float32).
+    name: name scope of the memory's ops.
   """
 
   def __init__(self, num_units, memory, memory_sequence_length=None,
@@ -766,7 +780,7 @@ class AttentionWrapper(cells.RNNCell):
   For beam search, tile the memory, its lengths and the initial cell state
   with ``tile_batch`` and call ``zero_state`` with the tiled batch size.
 
-  Args (constructor):
+  Args:
     cell: the RNN cell to wrap (in-house or TF's own v1 cell).
     attention_mechanism: an ``AttentionMechanism`` or a list of them.
     attention_layer_size: an int (a list of ints for a list of mechanisms):

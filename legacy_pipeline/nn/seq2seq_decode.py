@@ -52,6 +52,14 @@ def as_shape(size):
 def zero_tensors(size, batch_size, dtype):
   """Zeros of shape [batch_size] + size (an int or a TensorShape).
 
+  Args:
+    size: int, list of ints or TensorShape, fully defined.
+    batch_size: int or int32 scalar tensor.
+    dtype: dtype of the zeros.
+
+  Returns:
+    The zeros tensor (static batch dimension when batch_size is known).
+
   Raises:
     ValueError: `size` is not fully defined.
   """
@@ -72,7 +80,16 @@ def is_tensor_array(value):
 
 
 def check_like_rnncell(name, cell):
-  """Raises TypeError unless `cell` looks like an RNNCell (as TF 1.15)."""
+  """Raises TypeError unless `cell` looks like an RNNCell (as TF 1.15).
+
+  Args:
+    name: the argument's name, for the error message.
+    cell: the object to check: it needs ``output_size``, ``state_size``,
+      ``get_initial_state`` or ``zero_state``, and must be callable.
+
+  Raises:
+    TypeError: `cell` misses any of those.
+  """
   problems = []
   for attr in ("output_size", "state_size"):
     if not hasattr(cell, attr):
@@ -96,7 +113,16 @@ def check_output_layer(output_layer):
 
 
 def layer_output_size(size, output_layer):
-  """The output size of `output_layer` applied to outputs of `size`."""
+  """The output size of `output_layer` applied to outputs of `size`.
+
+  Args:
+    size: (nested) int or TensorShape, without the batch dimension.
+    output_layer: a layer with ``compute_output_shape``, or None.
+
+  Returns:
+    `size` if there is no layer, else the layer's (nested) output
+    TensorShapes without the batch dimension.
+  """
   if output_layer is None:
     return size
   with_batch = tf.nest.map_structure(
@@ -554,12 +580,34 @@ class Helper(object, metaclass=abc.ABCMeta):
 
   @abc.abstractmethod
   def sample(self, time, outputs, state, name=None):
-    """Returns the sample ids of a step."""
+    """Returns the sample ids of a step.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      name: name scope of the ops.
+
+    Returns:
+      The sample ids, [batch] + ``sample_ids_shape``.
+    """
     pass
 
   @abc.abstractmethod
   def next_inputs(self, time, outputs, state, sample_ids, name=None):
-    """Returns `(finished, next_inputs, next_state)`."""
+    """Returns `(finished, next_inputs, next_state)`.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      sample_ids: the step's sample ids (from ``sample``).
+      name: name scope of the ops.
+
+    Returns:
+      ``(finished, next_inputs, next_state)``: bool [batch], the next
+      step's inputs and the state passed on.
+    """
     pass
 
 
@@ -607,11 +655,34 @@ class CustomHelper(Helper):
     return finished, next_inputs
 
   def sample(self, time, outputs, state, name=None):
+    """Calls `sample_fn(time=, outputs=, state=)`.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      name: name scope of the ops.
+
+    Returns:
+      What `sample_fn` returns.
+    """
     with tf1.name_scope(name, "%sSample" % type(self).__name__,
                         (time, outputs, state)):
       return self._sample_fn(time=time, outputs=outputs, state=state)
 
   def next_inputs(self, time, outputs, state, sample_ids, name=None):
+    """Calls `next_inputs_fn(time=, outputs=, state=, sample_ids=)`.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      sample_ids: the step's sample ids (from ``sample``).
+      name: name scope of the ops.
+
+    Returns:
+      What `next_inputs_fn` returns.
+    """
     with tf1.name_scope(name, "%sNextInputs" % type(self).__name__,
                         (time, outputs, state)):
       return self._next_inputs_fn(time=time, outputs=outputs, state=state,
@@ -679,10 +750,34 @@ class TrainingHelper(Helper):
       return finished, next_inputs
 
   def sample(self, time, outputs, name=None, **unused_kwargs):
+    """The argmax of `outputs` over the last axis, as int32.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: logits [batch, ..., depth].
+      name: name scope of the ops.
+      **unused_kwargs: ignored (e.g. ``state``).
+
+    Returns:
+      int32 ids, `outputs`' shape without its last axis.
+    """
     with tf1.name_scope(name, "TrainingHelperSample", [time, outputs]):
       return tf.cast(tf.argmax(outputs, axis=-1), tf.int32)
 
   def next_inputs(self, time, outputs, state, name=None, **unused_kwargs):
+    """The inputs of step ``time + 1`` (zeros once all are finished).
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the step's outputs (unused).
+      state: the cell state, passed on.
+      name: name scope of the ops.
+      **unused_kwargs: ignored (e.g. ``sample_ids``).
+
+    Returns:
+      ``(finished, next_inputs, state)``; finished where ``time + 1 >=
+      sequence_length``.
+    """
     with tf1.name_scope(name, "TrainingHelperNextInputs",
                         [time, outputs, state]):
       next_time = time + 1
@@ -748,6 +843,17 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
     return super(ScheduledEmbeddingTrainingHelper, self).initialize(name=name)
 
   def sample(self, time, outputs, state, name=None):
+    """Ids sampled from `outputs`, each row with sampling_probability.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      name: name scope of the ops.
+
+    Returns:
+      int32 [batch] ids; -1 where the true input is kept.
+    """
     with tf1.name_scope(name, "ScheduledEmbeddingTrainingHelperSample",
                         [time, outputs, state]):
       select = _bernoulli_sample(
@@ -758,6 +864,19 @@ class ScheduledEmbeddingTrainingHelper(TrainingHelper):
                        tf.fill([self.batch_size], -1))
 
   def next_inputs(self, time, outputs, state, sample_ids, name=None):
+    """The true next inputs, with the sampled ids' embeddings where ids > -1.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      sample_ids: the step's sample ids (from ``sample``).
+      name: name scope of the ops.
+
+    Returns:
+      ``(finished, next_inputs, next_state)``: bool [batch], the next
+      step's inputs and the state passed on.
+    """
     with tf1.name_scope(name, "ScheduledEmbeddingTrainingHelperNextInputs",
                         [time, outputs, state, sample_ids]):
       finished, base_next_inputs, state = (
@@ -832,12 +951,36 @@ class ScheduledOutputTrainingHelper(TrainingHelper):
     return super(ScheduledOutputTrainingHelper, self).initialize(name=name)
 
   def sample(self, time, outputs, state, name=None):
+    """Bernoulli draws with sampling_probability: where to feed back.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      name: name scope of the ops.
+
+    Returns:
+      int32 [batch] sample ids, 1 where the output is fed back.
+    """
     with tf1.name_scope(name, "ScheduledOutputTrainingHelperSample",
                         [time, outputs, state]):
       return _bernoulli_sample(probs=self._sampling_probability,
                                sample_shape=self.batch_size, seed=self._seed)
 
   def next_inputs(self, time, outputs, state, sample_ids, name=None):
+    """The true next inputs, or the (mapped) outputs where sampled.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      sample_ids: the step's sample ids (from ``sample``).
+      name: name scope of the ops.
+
+    Returns:
+      ``(finished, next_inputs, next_state)``: bool [batch], the next
+      step's inputs and the state passed on.
+    """
     with tf1.name_scope(name, "ScheduledOutputTrainingHelperNextInputs",
                         [time, outputs, state, sample_ids]):
       finished, base_next_inputs, state = (
@@ -919,6 +1062,20 @@ class GreedyEmbeddingHelper(Helper):
     return finished, self._start_inputs
 
   def sample(self, time, outputs, state, name=None):
+    """The argmax of the logits `outputs`.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      name: name scope of the ops.
+
+    Returns:
+      int32 [batch] ids.
+
+    Raises:
+      TypeError: `outputs` is not a single Tensor.
+    """
     del time, state
     if not isinstance(outputs, tf.Tensor):
       raise TypeError("Expected outputs to be a single Tensor, got: %s" %
@@ -926,6 +1083,19 @@ class GreedyEmbeddingHelper(Helper):
     return tf.argmax(outputs, axis=-1, output_type=tf.int32)
 
   def next_inputs(self, time, outputs, state, sample_ids, name=None):
+    """The embedding of `sample_ids`; finished where they are end_token.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      sample_ids: the step's sample ids (from ``sample``).
+      name: name scope of the ops.
+
+    Returns:
+      ``(finished, next_inputs, next_state)``: bool [batch], the next
+      step's inputs and the state passed on.
+    """
     del time, outputs
     finished = tf.equal(sample_ids, self._end_token)
     next_inputs = tf1.cond(tf.reduce_all(finished),
@@ -957,6 +1127,20 @@ class SampleEmbeddingHelper(GreedyEmbeddingHelper):
     self._seed = seed
 
   def sample(self, time, outputs, state, name=None):
+    """An id sampled from the logits `outputs` (over the temperature).
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      name: name scope of the ops.
+
+    Returns:
+      int32 [batch] ids.
+
+    Raises:
+      TypeError: `outputs` is not a single Tensor.
+    """
     del time, state
     if not isinstance(outputs, tf.Tensor):
       raise TypeError("Expected outputs to be a single Tensor, got: %s" %
@@ -1009,10 +1193,34 @@ class InferenceHelper(Helper):
     return finished, self._start_inputs
 
   def sample(self, time, outputs, state, name=None):
+    """`sample_fn(outputs)`.
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      name: name scope of the ops.
+
+    Returns:
+      What `sample_fn` returns.
+    """
     del time, state
     return self._sample_fn(outputs)
 
   def next_inputs(self, time, outputs, state, sample_ids, name=None):
+    """`end_fn` of the ids, and the ids (or `next_inputs_fn` of them).
+
+    Args:
+      time: int32 scalar, the step.
+      outputs: the cell's (projected) outputs of the step.
+      state: the cell state after the step.
+      sample_ids: the step's sample ids (from ``sample``).
+      name: name scope of the ops.
+
+    Returns:
+      ``(finished, next_inputs, next_state)``: bool [batch], the next
+      step's inputs and the state passed on.
+    """
     del time, outputs
     if self._next_inputs_fn is None:
       next_inputs = sample_ids

@@ -50,6 +50,15 @@ class _PassThroughWrapper(cells.RNNCell):
     return self._cell.output_size
 
   def zero_state(self, batch_size, dtype):
+    """The wrapped cell's zero state.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      The wrapped cell's ``zero_state(batch_size, dtype)``.
+    """
     with tf1.name_scope(type(self).__name__ + "ZeroState"):
       return self._cell.zero_state(batch_size, dtype)
 
@@ -62,7 +71,13 @@ class _PassThroughWrapper(cells.RNNCell):
 
 
 class ResidualWrapper(_PassThroughWrapper):
-  """Outputs ``residual_fn(inputs, outputs)``, by default their sum."""
+  """Outputs ``residual_fn(inputs, outputs)``, by default their sum.
+
+  Args:
+    cell: the RNN cell to wrap.
+    residual_fn: function (inputs, outputs) -> outputs; None for the sum,
+      which needs inputs and outputs of the same structure and shapes.
+  """
 
   def __init__(self, cell, residual_fn=None):
     super(ResidualWrapper, self).__init__(cell)
@@ -82,13 +97,27 @@ class ResidualWrapper(_PassThroughWrapper):
 
 
 class DeviceWrapper(_PassThroughWrapper):
-  """Runs the wrapped cell on `device`."""
+  """Runs the wrapped cell on `device`.
+
+  Args:
+    cell: the RNN cell to wrap.
+    device: device string or function for ``tf.device``.
+  """
 
   def __init__(self, cell, device):
     super(DeviceWrapper, self).__init__(cell)
     self._device = device
 
   def zero_state(self, batch_size, dtype):
+    """The wrapped cell's zero state, built on the device.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      The wrapped cell's ``zero_state(batch_size, dtype)``.
+    """
     with tf1.name_scope(type(self).__name__ + "ZeroState"):
       with tf.device(self._device):
         return self._cell.zero_state(batch_size, dtype)
@@ -129,6 +158,20 @@ class DropoutWrapper(_PassThroughWrapper):
                input_size=None, dtype=None, seed=None,
                dropout_state_filter_visitor=None):
     """Wraps `cell`; see the class docstring.
+
+    Args:
+      cell: the RNN cell to wrap.
+      input_keep_prob: keep probability of the inputs (float or scalar).
+      output_keep_prob: keep probability of the outputs.
+      state_keep_prob: keep probability of the new state's leaves that
+        the filter selects.
+      variational_recurrent: one mask per sequence instead of per step.
+      input_size: (nested) input depth(s), for variational input dropout.
+      dtype: dtype of the variational masks.
+      seed: int or None, from which each dropout's op seed is derived.
+      dropout_state_filter_visitor: function of a (sub-)state returning a
+        bool or a depth-1 structure of bools: which parts to drop; default
+        drops all but an LSTMStateTuple's c.
 
     Raises:
       TypeError: variational_recurrent without dtype.
@@ -278,6 +321,15 @@ class _ProjectionWrapper(cells.RNNCell):
     return self._cell.state_size
 
   def zero_state(self, batch_size, dtype):
+    """The wrapped cell's zero state.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      The wrapped cell's ``zero_state(batch_size, dtype)``.
+    """
     with tf1.name_scope(type(self).__name__ + "ZeroState"):
       return self._cell.zero_state(batch_size, dtype)
 
@@ -287,7 +339,17 @@ class _ProjectionWrapper(cells.RNNCell):
 
 
 class OutputProjectionWrapper(_ProjectionWrapper):
-  """tf.contrib.rnn's: the wrapped cell's output through a linear map."""
+  """tf.contrib.rnn's: the wrapped cell's output through a linear map.
+
+  Args:
+    cell: the RNN cell to wrap.
+    output_size: int > 0, the size of the projected output.
+    activation: optional nonlinearity applied after the projection.
+    reuse: see ``RNNCell``.
+
+  Raises:
+    ValueError: output_size < 1.
+  """
 
   _default_name = "output_projection_wrapper"
 
@@ -307,7 +369,15 @@ class OutputProjectionWrapper(_ProjectionWrapper):
 
 
 class InputProjectionWrapper(_ProjectionWrapper):
-  """tf.contrib.rnn's: the inputs through a linear map into the cell."""
+  """tf.contrib.rnn's: the inputs through a linear map into the cell.
+
+  Args:
+    cell: the RNN cell to wrap.
+    num_proj: int, the size the inputs are projected to.
+    activation: optional nonlinearity applied after the projection.
+    input_size: deprecated and ignored.
+    reuse: see ``RNNCell``.
+  """
 
   _default_name = "input_projection_wrapper"
 
@@ -343,6 +413,18 @@ class AttentionCellWrapper(cells.RNNCell):
   def __init__(self, cell, attn_length, attn_size=None, attn_vec_size=None,
                input_size=None, state_is_tuple=True, reuse=None):
     """Wraps `cell`.
+
+    Args:
+      cell: the RNN cell to wrap.
+      attn_length: int > 0, how many past outputs are attended over.
+      attn_size: size of each kept output and read; default the cell's
+        output_size.
+      attn_vec_size: size of the attention features; default attn_size.
+      input_size: size the input and last read are mixed into; default the
+        input's static depth.
+      state_is_tuple: state as a tuple (cell state, read, kept outputs), else
+        those concatenated on axis 1.
+      reuse: see ``RNNCell``.
 
     Raises:
       ValueError: a tuple-state cell with state_is_tuple=False, or
@@ -469,6 +551,15 @@ class EmbeddingWrapper(cells.RNNCell):
     return self._cell.output_size
 
   def zero_state(self, batch_size, dtype):
+    """The wrapped cell's zero state.
+
+    Args:
+      batch_size: int or int32 scalar Tensor.
+      dtype: dtype of the zeros.
+
+    Returns:
+      The wrapped cell's ``zero_state(batch_size, dtype)``.
+    """
     with tf1.name_scope(type(self).__name__ + "ZeroState"):
       return self._cell.zero_state(batch_size, dtype)
 

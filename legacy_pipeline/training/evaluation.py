@@ -49,6 +49,12 @@ def evaluate(args, eval_files, checkpoint, summary_dir=None):
   every valid step of every sequence is counted exactly once; padding is
   masked out.
 
+  Args:
+    args: the parsed command-line arguments (model and input sizes).
+    eval_files: list of TFRecord files of SequenceExamples.
+    checkpoint: path prefix of the checkpoint to restore.
+    summary_dir: if set, ``write_summaries`` writes the result there.
+
   Returns:
     dict: global_step, checkpoint, loss, accuracy (per timestep),
     sequence_accuracy (at each sequence's last step), timesteps, segments,
@@ -133,6 +139,10 @@ def write_summaries(result, summary_dir):
 
   The JSON file holds the latest result (with its confusion matrix) and the
   history of every evaluation's step, loss and accuracies.
+
+  Args:
+    result: a dict as ``evaluate`` returns.
+    summary_dir: directory of the event file and JSON (created if missing).
   """
   if not os.path.isdir(summary_dir):
     os.makedirs(summary_dir)
@@ -166,7 +176,12 @@ def write_summaries(result, summary_dir):
 
 
 def print_eval(result, what="eval"):
-  """Prints one evaluation result as a line."""
+  """Prints one evaluation result as a line.
+
+  Args:
+    result: a dict as ``evaluate`` returns.
+    what: the line's first word (``eval``, ``test``...).
+  """
   print("%s at step %d: loss %.4f, accuracy per timestep %.4f, at the last "
         "step %.4f (%d sequences, %d timesteps, %d segments)" % (
             what, result["global_step"], result["loss"], result["accuracy"],
@@ -183,7 +198,12 @@ def _better(result, best, metric):
 
 
 def keep_best(model_dir, checkpoint):
-  """Copies `checkpoint`'s files to ``model_dir/best`` (replacing the last)."""
+  """Copies `checkpoint`'s files to ``model_dir/best`` (replacing the last).
+
+  Args:
+    model_dir: the training directory.
+    checkpoint: path prefix of the checkpoint to keep.
+  """
   best_dir = os.path.join(model_dir, BEST_DIR)
   staging = best_dir + ".tmp"
   shutil.rmtree(staging, ignore_errors=True)
@@ -207,7 +227,15 @@ def best_checkpoint(model_dir):
 
 
 def evaluate_test(args, test_files):
-  """Evaluates the best checkpoint on `test_files`; prints and returns it."""
+  """Evaluates the best checkpoint on `test_files`; prints and returns it.
+
+  Args:
+    args: the parsed command-line arguments (with model_dir).
+    test_files: list of TFRecord files of SequenceExamples.
+
+  Returns:
+    The ``evaluate`` result dict (summaries in ``model_dir/test``).
+  """
   result = evaluate(args, test_files, best_checkpoint(args.model_dir),
                     os.path.join(args.model_dir, "test"))
   print_eval(result, "test")
@@ -220,6 +248,12 @@ class EvalListener(tf1.train.CheckpointSaverListener):
   Keeps the best evaluation's checkpoint in ``model_dir/best`` and, with
   ``--early-stop-patience N``, asks training to stop after N evaluations in a
   row that did not beat the best.
+
+  Args:
+    args: the parsed command-line arguments (eval_every_steps,
+      early_stop_patience, eval_metric...).
+    eval_files: list of TFRecord files evaluated.
+    model_dir: the directory the checkpoints are saved in.
   """
 
   def __init__(self, args, eval_files, model_dir):
@@ -254,11 +288,26 @@ class EvalListener(tf1.train.CheckpointSaverListener):
     return self.stopped
 
   def after_save(self, session, global_step_value):
+    """Evaluates when `eval_every_steps` passed since the last evaluation.
+
+    Args:
+      session: the training session (unused).
+      global_step_value: int, the step of the checkpoint just saved.
+
+    Returns:
+      True to ask training to stop (early stop), else False.
+    """
     if self._last is None or \
         global_step_value - self._last >= self._args.eval_every_steps:
       return self._run(global_step_value)
     return False
 
   def end(self, session, global_step_value):
+    """Evaluates the final checkpoint unless it already was.
+
+    Args:
+      session: the training session (unused).
+      global_step_value: int, the final step.
+    """
     if self._last != global_step_value:
       self._run(global_step_value)

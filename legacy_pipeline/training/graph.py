@@ -67,6 +67,22 @@ def batch(args, files, num_epochs, shuffle, allow_small_batch,
 
   `shuffle` reshuffles the files every epoch; `shuffle_buffer` > 0 also
   shuffles examples (a RandomShuffleQueue or ``Dataset.shuffle``).
+
+  Args:
+    args: the parsed command-line arguments (input, backend, store, sizes,
+      capacity, seed...).
+    files: list of TFRecord files of SequenceExamples.
+    num_epochs: epochs to read, or None for no limit.
+    shuffle: reshuffle the files every epoch.
+    allow_small_batch: deliver a last, partial batch.
+    make_keys_unique: make the example keys unique (seeded by args.seed).
+    num_threads: prefetch (and reader) threads.
+    checkpoint_in_flight: with ``--input tfdata``, let a checkpoint save and
+      restore the sequences in flight.
+    shuffle_buffer: examples shuffled at once; 0 for no example shuffle.
+
+  Returns:
+    The state saver's ``NextQueuedSequenceBatch``.
   """
   common = dict(
       initial_states=model_lib.initial_states(args.lstm_size, args.num_layers),
@@ -99,7 +115,16 @@ def batch(args, files, num_epochs, shuffle, allow_small_batch,
 
 
 def classifier(args, batch, keep_prob):  # pylint: disable=redefined-outer-name
-  """The sequence classifier of `args` on `batch` (variable scope "model")."""
+  """The sequence classifier of `args` on `batch` (variable scope "model").
+
+  Args:
+    args: the parsed command-line arguments.
+    batch: a ``NextQueuedSequenceBatch``.
+    keep_prob: dropout keep probability (float or scalar tensor).
+
+  Returns:
+    What ``model.sequence_classifier`` returns.
+  """
   return model_lib.sequence_classifier(
       batch, args.sequence_feature, args.label_feature, args.num_classes,
       args.lstm_size, args.num_layers, keep_prob=keep_prob, name="model",
@@ -120,6 +145,14 @@ def learning_rate(args, global_step):
 
   ``exponential``: ``lr * rate ** (step / decay_steps)``; ``cosine``: from lr
   down to ``lr * min_fraction`` over `decay_steps`, then flat.
+
+  Args:
+    args: the parsed command-line arguments (learning_rate, lr_decay,
+      lr_decay_steps or steps, lr_decay_rate, lr_min_fraction).
+    global_step: the global step tensor.
+
+  Returns:
+    A float scalar tensor.
   """
   steps = args.lr_decay_steps or args.steps
   if args.lr_decay == "exponential":
@@ -132,7 +165,15 @@ def learning_rate(args, global_step):
 
 
 def expected_learning_rate(args, step):
-  """What `learning_rate` gives at `step`, in Python (for checks and tests)."""
+  """What `learning_rate` gives at `step`, in Python (for checks and tests).
+
+  Args:
+    args: the parsed command-line arguments, as for ``learning_rate``.
+    step: int, the global step.
+
+  Returns:
+    The learning rate as a Python float.
+  """
   steps = args.lr_decay_steps or args.steps
   if args.lr_decay == "exponential":
     return args.learning_rate * args.lr_decay_rate ** (step / float(steps))
@@ -145,7 +186,17 @@ def expected_learning_rate(args, step):
 
 
 def train_op(args, loss, global_step):
-  """(optimizer step, learning rate) of `args` on `loss`, clipped by norm."""
+  """(optimizer step, learning rate) of `args` on `loss`, clipped by norm.
+
+  Args:
+    args: the parsed command-line arguments (optimizer, clip_norm and the
+      learning-rate ones); clip_norm <= 0 means no clipping.
+    loss: the scalar loss tensor.
+    global_step: the global step variable, incremented by the step.
+
+  Returns:
+    ``(train_op, learning_rate_tensor)``.
+  """
   lr = learning_rate(args, global_step)
   optimizer = OPTIMIZERS[args.optimizer](lr)
   grads, variables = zip(*optimizer.compute_gradients(loss))

@@ -10,7 +10,15 @@ from legacy_pipeline._tf import tf1
 
 
 class ProgressHook(tf1.train.SessionRunHook):
-  """Prints step, loss, accuracy (, lr), steps/s and ETA every `every` steps."""
+  """Prints step, loss, accuracy (, lr), steps/s and ETA every `every` steps.
+
+  Args:
+    fetches: dict with ``step``, ``loss``, ``accuracy`` (and optionally
+      ``lr``) tensors, fetched every run.
+    every: print every this many local steps.
+    last_step: the final global step, for the ETA.
+    worker: prefix of each printed line (e.g. the worker's name).
+  """
 
   def __init__(self, fetches, every, last_step, worker):
     self._fetches, self._every, self._last_step = fetches, every, last_step
@@ -22,6 +30,12 @@ class ProgressHook(tf1.train.SessionRunHook):
     return tf1.train.SessionRunArgs(self._fetches)
 
   def after_run(self, run_context, run_values):
+    """Counts the step and prints every `every` steps.
+
+    Args:
+      run_context: the ``SessionRunContext`` (unused).
+      run_values: the ``SessionRunValues`` holding the fetched dict.
+    """
     self.local_steps += 1
     v = run_values.results
     step = int(v["step"])
@@ -64,6 +78,12 @@ class StopOnSignalHook(tf1.train.SessionRunHook):
     self.signal = signum
 
   def after_run(self, run_context, run_values):
+    """Requests a stop once a signal was received.
+
+    Args:
+      run_context: the ``SessionRunContext``.
+      run_values: the ``SessionRunValues`` (unused).
+    """
     if self.signal is not None:
       run_context.request_stop()
 
@@ -77,6 +97,11 @@ class WorkerSessionCreator(tf1.train.SessionCreator):
 
   MonitoredTrainingSession's own worker creator checks every 30 s, so a worker
   started a moment before its chief idles half a minute.
+
+  Args:
+    master: the TF master (target) to connect to.
+    config: a ``ConfigProto`` for the session, or None.
+    max_wait_secs: how long to wait for the chief's initialization.
   """
 
   def __init__(self, master, config, max_wait_secs=1800):

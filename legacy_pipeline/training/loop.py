@@ -100,6 +100,13 @@ def train(args, train_files, eval_files, test_files=()):
   Training stops earlier on a signal, or when --early-stop-patience
   evaluations in a row did not improve on the best one.
 
+  Args:
+    args: the parsed command-line arguments.
+    train_files: list of training TFRecord files (this worker reads its
+      share).
+    eval_files: files evaluated as checkpoints are saved; empty for none.
+    test_files: files the kept checkpoint is evaluated on at the end.
+
   Returns:
     dict: worker, local_steps, final_checkpoint_step, resumed_from, signal
     (the signal that stopped training, or None), early_stopped, eval (the

@@ -33,7 +33,15 @@ def state_names(num_layers):
 
 
 def initial_states(lstm_size, num_layers):
-  """Zero initial states for `state_names(num_layers)`, float32 [lstm_size]."""
+  """Zero initial states for `state_names(num_layers)`, float32 [lstm_size].
+
+  Args:
+    lstm_size: int, units per LSTM layer.
+    num_layers: int, the number of LSTM layers.
+
+  Returns:
+    dict state name -> numpy zeros of shape [lstm_size].
+  """
   return {name: np.zeros([lstm_size], np.float32)
           for pair in state_names(num_layers) for name in pair}
 

@@ -161,7 +161,15 @@ def locate_bad_record(files):
 
 
 def count_timesteps(files, feature):
-  """Total and per-file number of steps of `feature` over every record."""
+  """Total number of steps of `feature`, and of records, over `files`.
+
+  Args:
+    files: list of TFRecord files of SequenceExamples.
+    feature: name of the feature list counted.
+
+  Returns:
+    ``(total steps, number of sequences)``.
+  """
   total, sequences = 0, 0
   for path in files:
     for record in tf1.io.tf_record_iterator(path):

@@ -20,6 +20,12 @@ def write_toy_data(data_dir, num_sequences, seed, train_shards=4):
   know.  Writes ``train-0000<i>-of-0000<n>.tfrecords`` (90%, sharded) and
   ``eval.tfrecords`` (10%).
 
+  Args:
+    data_dir: output directory (created if missing).
+    num_sequences: total number of sequences written.
+    seed: seed of the numpy random generator.
+    train_shards: number of training files.
+
   Returns:
     (train glob, eval path).
   """

@@ -11,12 +11,30 @@ def linear(x):
 
 
 def relu(x, alpha=0., max_value=None, threshold=0):
-  """Rectified linear unit (see backend.relu)."""
+  """Rectified linear unit (see backend.relu).
+
+  Args:
+    x: input tensor.
+    alpha: slope of the part below `threshold` (0: plain relu).
+    max_value: float cap of the output, or None.
+    threshold: values not above it are zeroed (before the leak).
+
+  Returns:
+    A tensor of `x`'s shape and dtype.
+  """
   return K.relu(x, alpha=alpha, max_value=max_value, threshold=threshold)
 
 
 def elu(x, alpha=1.0):
-  """Exponential linear unit."""
+  """Exponential linear unit.
+
+  Args:
+    x: input tensor.
+    alpha: scale of the negative part.
+
+  Returns:
+    ``x`` where x > 0, else ``alpha * (exp(x) - 1)``.
+  """
   return K.elu(x, alpha)
 
 
@@ -27,6 +45,13 @@ def selu(x):
 
 def softmax(x, axis=-1):
   """Softmax along `axis`.
+
+  Args:
+    x: input tensor of rank >= 2 (or unknown rank).
+    axis: the axis normalized.
+
+  Returns:
+    A tensor of `x`'s shape.
 
   Raises:
     ValueError: `x` has rank < 2.

@@ -193,7 +193,17 @@ def _static_bool(value):
 
 
 def smart_cond(pred, true_fn, false_fn, name=None):
-  """true_fn() / false_fn() when `pred` is static, else tf.cond."""
+  """true_fn() / false_fn() when `pred` is static, else tf.cond.
+
+  Args:
+    pred: Python bool, or bool (or castable) scalar tensor.
+    true_fn: callable for the true branch.
+    false_fn: callable for the false branch.
+    name: name of the cond op, when one is built.
+
+  Returns:
+    The chosen branch's outputs.
+  """
   static = pred if isinstance(pred, bool) else _static_bool(pred)
   if static is not None:
     return true_fn() if static else false_fn()
@@ -267,7 +277,12 @@ def batch_get_value(tensors):
 
 
 def set_value(x, value):
-  """Assigns the numpy `value` to variable `x`."""
+  """Assigns the numpy `value` to variable `x`.
+
+  Args:
+    x: the variable.
+    value: numpy value (cast to x's dtype).
+  """
   batch_set_value([(x, value)])
 
 
@@ -314,6 +329,17 @@ class _Function(object):
 def function(inputs, outputs, updates=None, name=None, **kwargs):
   """A callable list-of-values -> list of output values (TF 1.x K.function).
 
+  Args:
+    inputs: list of placeholders fed by the call.
+    outputs: a tensor or a list of tensors to fetch.
+    updates: ops, or (variable, value) pairs assigned, run after outputs.
+    name: kept as the function's ``name``.
+    **kwargs: passed to ``Session.run`` on each call.
+
+  Returns:
+    A callable taking a list of input values and returning the list of
+    output values.
+
   Raises:
     ValueError: called with a different number of values than `inputs`.
   """
@@ -328,7 +354,18 @@ def _dtype(dtype):
 
 
 def variable(value, dtype=None, name=None, constraint=None):
-  """A variable holding `value` (numpy or list), in floatx by default."""
+  """A variable holding `value` (numpy or list), in floatx by default.
+
+  Args:
+    value: numpy array or list.
+    dtype: default floatx().
+    name: the variable's name.
+    constraint: projection applied by v1
+      optimizers, or None.
+
+  Returns:
+    A ``tf.compat.v1.Variable``.
+  """
   dtype = _dtype(dtype)
   v = tf1.Variable(np.asarray(value, dtype=dtype.as_numpy_dtype),
                    dtype=dtype, name=name, constraint=constraint)
@@ -336,12 +373,33 @@ def variable(value, dtype=None, name=None, constraint=None):
 
 
 def constant(value, dtype=None, shape=None, name=None):
-  """tf.constant in floatx by default."""
+  """tf.constant in floatx by default.
+
+  Args:
+    value: the constant's value.
+    dtype: default floatx().
+    shape: optional shape.
+    name: the op's name.
+
+  Returns:
+    A constant tensor.
+  """
   return tf1.constant(value, dtype=_dtype(dtype), shape=shape, name=name)
 
 
 def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
-  """A placeholder of `shape` (or of rank `ndim`, every dimension unknown)."""
+  """A placeholder of `shape` (or of rank `ndim`, every dimension unknown).
+
+  Args:
+    shape: the shape, or None.
+    ndim: rank, used when shape is None (every dimension unknown).
+    dtype: default floatx().
+    sparse: make a sparse placeholder.
+    name: the op's name.
+
+  Returns:
+    A placeholder (or sparse placeholder).
+  """
   dtype = _dtype(dtype)
   if shape is None and ndim is not None:
     shape = (None,) * ndim
@@ -390,55 +448,141 @@ def count_params(x):
 
 
 def zeros(shape, dtype=None, name=None):  # pylint: disable=redefined-outer-name
-  """A variable of zeros (as TF 1.x's K.zeros: a variable, not a tensor)."""
+  """A variable of zeros (as TF 1.x's K.zeros: a variable, not a tensor).
+
+  Args:
+    shape: the variable's shape.
+    dtype: default floatx().
+    name: the variable's name.
+
+  Returns:
+    A variable of zeros.
+  """
   dt = _dtype(dtype)
   return variable(np.zeros(shape, dt.as_numpy_dtype), dt, name)
 
 
 def ones(shape, dtype=None, name=None):  # pylint: disable=redefined-outer-name
-  """A variable of ones."""
+  """A variable of ones.
+
+  Args:
+    shape: the variable's shape.
+    dtype: default floatx().
+    name: the variable's name.
+
+  Returns:
+    A variable of ones.
+  """
   dt = _dtype(dtype)
   return variable(np.ones(shape, dt.as_numpy_dtype), dt, name)
 
 
 def eye(size, dtype=None, name=None):
-  """An identity-matrix variable."""
+  """An identity-matrix variable.
+
+  Args:
+    size: the number of rows and columns.
+    dtype: default floatx().
+    name: the variable's name.
+
+  Returns:
+    A [size, size] identity variable.
+  """
   dt = _dtype(dtype)
   return variable(np.eye(size, dtype=dt.as_numpy_dtype), dt, name)
 
 
 def zeros_like(x, dtype=None, name=None):
-  """Zeros shaped like `x`."""
+  """Zeros shaped like `x`.
+
+  Args:
+    x: input tensor.
+    dtype: dtype of the result; default x's.
+    name: the op's name.
+
+  Returns:
+    A tensor of zeros shaped like `x`.
+  """
   return tf.zeros_like(x, dtype=dtype, name=name)
 
 
 def ones_like(x, dtype=None, name=None):
-  """Ones shaped like `x`."""
+  """Ones shaped like `x`.
+
+  Args:
+    x: input tensor.
+    dtype: dtype of the result; default x's.
+    name: the op's name.
+
+  Returns:
+    A tensor of ones shaped like `x`.
+  """
   return tf.ones_like(x, dtype=dtype, name=name)
 
 
 def cast(x, dtype):  # pylint: disable=redefined-outer-name
-  """tf.cast."""
+  """tf.cast.
+
+  Args:
+    x: input tensor.
+    dtype: the target dtype.
+
+  Returns:
+    `x` in `dtype`.
+  """
   return tf.cast(x, dtype)
 
 
 def update(x, new_x):
-  """x := new_x (an assign op)."""
+  """x := new_x (an assign op).
+
+  Args:
+    x: the variable.
+    new_x: its new value.
+
+  Returns:
+    The assign op's result.
+  """
   return tf1.assign(x, new_x)
 
 
 def update_add(x, increment):
-  """x += increment."""
+  """x += increment.
+
+  Args:
+    x: the variable.
+    increment: value added.
+
+  Returns:
+    The assign_add result.
+  """
   return tf1.assign_add(x, increment)
 
 
 def update_sub(x, decrement):
-  """x -= decrement."""
+  """x -= decrement.
+
+  Args:
+    x: the variable.
+    decrement: value subtracted.
+
+  Returns:
+    The assign_sub result.
+  """
   return tf1.assign_sub(x, decrement)
 
 
 def moving_average_update(x, value, momentum):
-  """x := x * momentum + value * (1 - momentum)."""
+  """x := x * momentum + value * (1 - momentum).
+
+  Args:
+    x: the moving-average variable.
+    value: the new observation.
+    momentum: weight of the old value.
+
+  Returns:
+    The assign op's result.
+  """
   return tf1.assign(x, x * momentum + value * (1. - momentum))
 
 
@@ -454,7 +598,15 @@ def _float_if_bool(x):
 
 
 def dot(x, y):
-  """Matrix product over x's last and y's second-to-last axis (any rank)."""
+  """Matrix product over x's last and y's second-to-last axis (any rank).
+
+  Args:
+    x: tensor of rank >= 1.
+    y: tensor of rank >= 1.
+
+  Returns:
+    The product tensor.
+  """
   x, y = tf.convert_to_tensor(x), tf.convert_to_tensor(y)
   if x.get_shape().ndims == 2 and y.get_shape().ndims == 2:
     return tf.matmul(x, y)
@@ -468,74 +620,195 @@ def transpose(x):
 
 
 def gather(reference, indices):
-  """reference[indices] along axis 0."""
+  """reference[indices] along axis 0.
+
+  Args:
+    reference: the tensor indexed.
+    indices: int tensor of indices.
+
+  Returns:
+    The gathered slices.
+  """
   return tf.gather(reference, indices)
 
 
 def max(x, axis=None, keepdims=False):  # pylint: disable=redefined-builtin
-  """Maximum along `axis` (all axes if None)."""
+  """Maximum along `axis` (all axes if None).
+
+  Args:
+    x: input tensor.
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    The reduced tensor.
+  """
   return tf.reduce_max(x, _axis(axis), keepdims=keepdims)
 
 
 def min(x, axis=None, keepdims=False):  # pylint: disable=redefined-builtin
-  """Minimum along `axis`."""
+  """Minimum along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    The reduced tensor.
+  """
   return tf.reduce_min(x, _axis(axis), keepdims=keepdims)
 
 
 def sum(x, axis=None, keepdims=False):  # pylint: disable=redefined-builtin
-  """Sum along `axis`."""
+  """Sum along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    The reduced tensor.
+  """
   return tf.reduce_sum(x, _axis(axis), keepdims=keepdims)
 
 
 def prod(x, axis=None, keepdims=False):
-  """Product along `axis`."""
+  """Product along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    The reduced tensor.
+  """
   return tf.reduce_prod(x, _axis(axis), keepdims=keepdims)
 
 
 def cumsum(x, axis=0):
-  """Cumulative sum."""
+  """Cumulative sum.
+
+  Args:
+    x: input tensor.
+    axis: the axis accumulated.
+
+  Returns:
+    A tensor of x's shape.
+  """
   return tf.cumsum(x, axis=axis)
 
 
 def cumprod(x, axis=0):
-  """Cumulative product."""
+  """Cumulative product.
+
+  Args:
+    x: input tensor.
+    axis: the axis accumulated.
+
+  Returns:
+    A tensor of x's shape.
+  """
   return tf.math.cumprod(x, axis=axis)
 
 
 def mean(x, axis=None, keepdims=False):
-  """Mean along `axis` (bools counted in floatx)."""
+  """Mean along `axis` (bools counted in floatx).
+
+  Args:
+    x: input tensor.
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    The reduced tensor.
+  """
   return tf.reduce_mean(_float_if_bool(x), _axis(axis), keepdims=keepdims)
 
 
 def var(x, axis=None, keepdims=False):
-  """Variance along `axis`."""
+  """Variance along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    The (biased) variance.
+  """
   x = _float_if_bool(x)
   m = tf.reduce_mean(x, _axis(axis), keepdims=True)
   return tf.reduce_mean(tf.square(x - m), _axis(axis), keepdims=keepdims)
 
 
 def std(x, axis=None, keepdims=False):
-  """Standard deviation along `axis`."""
+  """Standard deviation along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    The square root of ``var``.
+  """
   return tf.sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
 def any(x, axis=None, keepdims=False):  # pylint: disable=redefined-builtin
-  """Logical or along `axis`."""
+  """Logical or along `axis`.
+
+  Args:
+    x: input tensor (cast to bool).
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    A bool tensor.
+  """
   return tf.reduce_any(tf.cast(x, tf.bool), _axis(axis), keepdims=keepdims)
 
 
 def all(x, axis=None, keepdims=False):  # pylint: disable=redefined-builtin
-  """Logical and along `axis`."""
+  """Logical and along `axis`.
+
+  Args:
+    x: input tensor (cast to bool).
+    axis: int or list of ints; None for all axes.
+    keepdims: keep the reduced axes with size 1.
+
+  Returns:
+    A bool tensor.
+  """
   return tf.reduce_all(tf.cast(x, tf.bool), _axis(axis), keepdims=keepdims)
 
 
 def argmax(x, axis=-1):
-  """Index of the maximum along `axis`."""
+  """Index of the maximum along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: the axis searched.
+
+  Returns:
+    int64 indices.
+  """
   return tf.argmax(x, axis)
 
 
 def argmin(x, axis=-1):
-  """Index of the minimum along `axis`."""
+  """Index of the minimum along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: the axis searched.
+
+  Returns:
+    int64 indices.
+  """
   return tf.argmin(x, axis)
 
 
@@ -578,12 +851,29 @@ def sign(x):
 
 
 def pow(x, a):  # pylint: disable=redefined-builtin
-  """x ** a."""
+  """x ** a.
+
+  Args:
+    x: input tensor.
+    a: the exponent.
+
+  Returns:
+    ``x ** a``.
+  """
   return tf.pow(x, a)
 
 
 def clip(x, min_value, max_value):
-  """x clipped to [min_value, max_value] (None: unbounded; max < min: min)."""
+  """x clipped to [min_value, max_value] (None: unbounded; max < min: min).
+
+  Args:
+    x: input tensor.
+    min_value: lower bound, or None.
+    max_value: upper bound, or None.
+
+  Returns:
+    The clipped tensor, in x's dtype.
+  """
   if max_value is not None and min_value is not None and \
       max_value < min_value:
     max_value = min_value
@@ -597,42 +887,106 @@ def clip(x, min_value, max_value):
 
 
 def equal(x, y):
-  """x == y elementwise."""
+  """x == y elementwise.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    A bool tensor.
+  """
   return tf.equal(x, y)
 
 
 def not_equal(x, y):
-  """x != y elementwise."""
+  """x != y elementwise.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    A bool tensor.
+  """
   return tf.not_equal(x, y)
 
 
 def greater(x, y):
-  """x > y."""
+  """x > y.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    A bool tensor.
+  """
   return tf.greater(x, y)
 
 
 def greater_equal(x, y):
-  """x >= y."""
+  """x >= y.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    A bool tensor.
+  """
   return tf.greater_equal(x, y)
 
 
 def less(x, y):
-  """x < y."""
+  """x < y.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    A bool tensor.
+  """
   return tf.less(x, y)
 
 
 def less_equal(x, y):
-  """x <= y."""
+  """x <= y.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    A bool tensor.
+  """
   return tf.less_equal(x, y)
 
 
 def maximum(x, y):
-  """Elementwise maximum."""
+  """Elementwise maximum.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    The elementwise maximum.
+  """
   return tf.maximum(x, y)
 
 
 def minimum(x, y):
-  """Elementwise minimum."""
+  """Elementwise minimum.
+
+  Args:
+    x: tensor.
+    y: tensor (broadcast against x).
+
+  Returns:
+    The elementwise minimum.
+  """
   return tf.minimum(x, y)
 
 
@@ -647,12 +1001,29 @@ def cos(x):
 
 
 def l2_normalize(x, axis=None):
-  """x / ||x|| along `axis`."""
+  """x / ||x|| along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: the axis (or axes) normalized; None for all.
+
+  Returns:
+    A tensor of x's shape.
+  """
   return tf.math.l2_normalize(x, axis=axis)
 
 
 def in_top_k(predictions, targets, k):
-  """Whether each target is among the top k predictions."""
+  """Whether each target is among the top k predictions.
+
+  Args:
+    predictions: float [batch, classes] tensor.
+    targets: int [batch] class ids.
+    k: number of top elements considered.
+
+  Returns:
+    A bool [batch] tensor.
+  """
   return tf.math.in_top_k(predictions=predictions, targets=targets, k=k)
 
 
@@ -660,7 +1031,15 @@ def in_top_k(predictions, targets, k):
 
 
 def concatenate(tensors, axis=-1):
-  """Concatenates along `axis` (negative axes count from the last)."""
+  """Concatenates along `axis` (negative axes count from the last).
+
+  Args:
+    tensors: list of tensors; densified unless all are sparse.
+    axis: the axis joined.
+
+  Returns:
+    The concatenated (sparse if all inputs are) tensor.
+  """
   if axis < 0:
     rank = ndim(tensors[0])
     axis = axis % rank if rank else 0
@@ -670,34 +1049,85 @@ def concatenate(tensors, axis=-1):
 
 
 def reshape(x, shape):  # pylint: disable=redefined-outer-name
-  """tf.reshape."""
+  """tf.reshape.
+
+  Args:
+    x: input tensor.
+    shape: the new shape.
+
+  Returns:
+    The reshaped tensor.
+  """
   return tf.reshape(x, shape)
 
 
 def permute_dimensions(x, pattern):
-  """Transposes to `pattern`."""
+  """Transposes to `pattern`.
+
+  Args:
+    x: input tensor.
+    pattern: the permutation of the axes.
+
+  Returns:
+    The transposed tensor.
+  """
   return tf.transpose(x, perm=pattern)
 
 
 def repeat_elements(x, rep, axis):
-  """Repeats each slice along `axis` `rep` times (np.repeat)."""
+  """Repeats each slice along `axis` `rep` times (np.repeat).
+
+  Args:
+    x: input tensor.
+    rep: number of repetitions.
+    axis: the axis repeated along.
+
+  Returns:
+    The repeated tensor.
+  """
   return tf.repeat(x, rep, axis=axis)
 
 
 def repeat(x, n):
-  """[batch, d] -> [batch, n, d]."""
+  """[batch, d] -> [batch, n, d].
+
+  Args:
+    x: [batch, d] tensor.
+    n: number of repetitions.
+
+  Returns:
+    A [batch, n, d] tensor.
+  """
   return tf.tile(tf.expand_dims(x, 1), [1, n, 1])
 
 
 def arange(start, stop=None, step=1, dtype="int32"):
-  """tf.range in `dtype`."""
+  """tf.range in `dtype`.
+
+  Args:
+    start: first value (the limit when stop is None).
+    stop: the limit (excluded), or None.
+    step: the increment.
+    dtype: dtype of the result.
+
+  Returns:
+    A 1-D tensor.
+  """
   if stop is None and start < 0:
     start = 0
   return tf.cast(tf.range(start, limit=stop, delta=step), dtype)
 
 
 def tile(x, n):
-  """tf.tile (an int n: a list of one)."""
+  """tf.tile (an int n: a list of one).
+
+  Args:
+    x: input tensor.
+    n: int, or list of multiples per axis.
+
+  Returns:
+    The tiled tensor.
+  """
   return tf.tile(x, [n] if isinstance(n, int) else n)
 
 
@@ -712,32 +1142,82 @@ def batch_flatten(x):
 
 
 def expand_dims(x, axis=-1):
-  """Adds a size-1 axis."""
+  """Adds a size-1 axis.
+
+  Args:
+    x: input tensor.
+    axis: position of the new axis.
+
+  Returns:
+    The expanded tensor.
+  """
   return tf.expand_dims(x, axis)
 
 
 def squeeze(x, axis):
-  """Removes the size-1 axis `axis`."""
+  """Removes the size-1 axis `axis`.
+
+  Args:
+    x: input tensor.
+    axis: the size-1 axis removed.
+
+  Returns:
+    The squeezed tensor.
+  """
   return tf.squeeze(x, [axis])
 
 
 def stack(x, axis=0):
-  """tf.stack."""
+  """tf.stack.
+
+  Args:
+    x: list of tensors of the same shape.
+    axis: the new axis.
+
+  Returns:
+    The stacked tensor.
+  """
   return tf.stack(x, axis=axis)
 
 
 def one_hot(indices, num_classes):
-  """One-hot encoding along a new last axis."""
+  """One-hot encoding along a new last axis.
+
+  Args:
+    indices: int tensor of class ids.
+    num_classes: the depth.
+
+  Returns:
+    A tensor with a new last axis of size num_classes.
+  """
   return tf.one_hot(indices, depth=num_classes, axis=-1)
 
 
 def reverse(x, axes):
-  """Reverses along `axes` (an int or a list)."""
+  """Reverses along `axes` (an int or a list).
+
+  Args:
+    x: input tensor.
+    axes: int or list of ints.
+
+  Returns:
+    The reversed tensor.
+  """
   return tf.reverse(x, [axes] if isinstance(axes, int) else list(axes))
 
 
 def bias_add(x, bias, data_format=None):
-  """x + bias along the channel axis."""
+  """x + bias along the channel axis.
+
+  Args:
+    x: input tensor.
+    bias: 1-D bias tensor.
+    data_format: ``channels_first`` or ``channels_last``; default
+      ``image_data_format()``.
+
+  Returns:
+    `x` plus the bias.
+  """
   fmt = data_format or image_data_format()
   if fmt == "channels_first" and ndim(x) > 2:
     b = tf.reshape(bias, [1, -1] + [1] * (ndim(x) - 2))
@@ -753,34 +1233,90 @@ def stop_gradient(variables):
 
 
 def print_tensor(x, message=""):
-  """x, printing its value to stderr when evaluated."""
+  """x, printing its value to stderr when evaluated.
+
+  Args:
+    x: input tensor.
+    message: printed before the value.
+
+  Returns:
+    `x` (an identity).
+  """
   printed = tf.print(message, x)
   with tf.control_dependencies([printed]):
     return tf.identity(x)
 
 
 def gradients(loss, variables):
-  """d loss / d variables."""
+  """d loss / d variables.
+
+  Args:
+    loss: the scalar tensor differentiated.
+    variables: list of variables or tensors.
+
+  Returns:
+    A list of gradients (None where unconnected).
+  """
   return tf1.gradients(loss, variables, colocate_gradients_with_ops=True)
 
 
 def map_fn(fn, elems, name=None, dtype=None):
-  """tf.map_fn."""
+  """tf.map_fn.
+
+  Args:
+    fn: callable on one element.
+    elems: tensor unstacked on axis 0.
+    name: name scope.
+    dtype: output dtype (structure), if not elems'.
+
+  Returns:
+    The stacked outputs.
+  """
   return tf1.map_fn(fn, elems, name=name, dtype=dtype)
 
 
 def foldl(fn, elems, initializer=None, name=None):
-  """tf.foldl."""
+  """tf.foldl.
+
+  Args:
+    fn: callable (accumulator, element) -> accumulator.
+    elems: tensor unstacked on axis 0.
+    initializer: first accumulator;
+      default elems[0].
+    name: name scope.
+
+  Returns:
+    The final accumulator.
+  """
   return tf1.foldl(fn, elems, initializer=initializer, name=name)
 
 
 def foldr(fn, elems, initializer=None, name=None):
-  """tf.foldr."""
+  """tf.foldr.
+
+  Args:
+    fn: callable (accumulator, element) -> accumulator.
+    elems: tensor unstacked on axis 0 (folded from the last).
+    initializer: first accumulator; default elems[-1].
+    name: name scope.
+
+  Returns:
+    The final accumulator.
+  """
   return tf1.foldr(fn, elems, initializer=initializer, name=name)
 
 
 def switch(condition, then_expression, else_expression):
-  """then/else by a scalar bool (tf.cond) or elementwise (tf.where)."""
+  """then/else by a scalar bool (tf.cond) or elementwise (tf.where).
+
+  Args:
+    condition: scalar or elementwise condition (cast to bool).
+    then_expression: tensor, or callable returning one.
+    else_expression: tensor, or callable returning one.
+
+  Returns:
+    The selected tensor.
+  """
   condition = tf.convert_to_tensor(condition)
   if condition.dtype != tf.bool:
     condition = tf.cast(condition, tf.bool)
@@ -799,7 +1335,16 @@ def switch(condition, then_expression, else_expression):
 
 
 def in_train_phase(x, alt, training=None):
-  """x in the training phase, alt otherwise (callables are called lazily)."""
+  """x in the training phase, alt otherwise (callables are called lazily).
+
+  Args:
+    x: tensor (or callable) for the training phase.
+    alt: tensor (or callable) otherwise.
+    training: Python bool, bool tensor, or None for the learning phase.
+
+  Returns:
+    `x` or `alt`, through a switch when the phase is not static.
+  """
   phase = _phase_value(training)
   x_fn = x if callable(x) else (lambda: x)
   alt_fn = alt if callable(alt) else (lambda: alt)
@@ -809,7 +1354,16 @@ def in_train_phase(x, alt, training=None):
 
 
 def in_test_phase(x, alt, training=None):
-  """x in the test phase, alt otherwise."""
+  """x in the test phase, alt otherwise.
+
+  Args:
+    x: tensor (or callable) for the test phase.
+    alt: tensor (or callable) otherwise.
+    training: Python bool, bool tensor, or None for the learning phase.
+
+  Returns:
+    `x` or `alt`.
+  """
   return in_train_phase(alt, x, training=training)
 
 
@@ -817,7 +1371,18 @@ def in_test_phase(x, alt, training=None):
 
 
 def relu(x, alpha=0., max_value=None, threshold=0):
-  """Rectified linear unit with TF 1.x Keras' leak, cap and threshold."""
+  """Rectified linear unit with TF 1.x Keras' leak, cap and threshold.
+
+  Args:
+    x: input tensor.
+    alpha: slope below the threshold.
+    max_value: cap of the output,
+      or None.
+    threshold: values not above it are zeroed.
+
+  Returns:
+    A tensor of x's shape.
+  """
   x = tf.convert_to_tensor(x)
   if alpha == 0 and threshold == 0 and max_value is None:
     return tf.nn.relu(x)
@@ -839,7 +1404,15 @@ def relu(x, alpha=0., max_value=None, threshold=0):
 
 
 def elu(x, alpha=1.):
-  """Exponential linear unit (alpha scales the negative part)."""
+  """Exponential linear unit (alpha scales the negative part).
+
+  Args:
+    x: input tensor.
+    alpha: scale of the negative part.
+
+  Returns:
+    A tensor of x's shape.
+  """
   out = tf.nn.elu(x)
   if alpha == 1:
     return out
@@ -847,7 +1420,15 @@ def elu(x, alpha=1.):
 
 
 def softmax(x, axis=-1):
-  """Softmax along `axis`."""
+  """Softmax along `axis`.
+
+  Args:
+    x: input tensor.
+    axis: the axis normalized.
+
+  Returns:
+    A tensor of x's shape.
+  """
   return tf.nn.softmax(x, axis=axis)
 
 
@@ -884,7 +1465,17 @@ def _eps(dt):
 
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
-  """Cross-entropy of one-hot (or soft) targets and probabilities/logits."""
+  """Cross-entropy of one-hot (or soft) targets and probabilities/logits.
+
+  Args:
+    target: tensor of output's shape, one-hot or soft.
+    output: probabilities (renormalized), or logits.
+    from_logits: whether `output` is logits.
+    axis: the class axis.
+
+  Returns:
+    The loss, without the class axis.
+  """
   target, output = tf.convert_to_tensor(target), tf.convert_to_tensor(output)
   if from_logits:
     return tf1.nn.softmax_cross_entropy_with_logits_v2(
@@ -897,7 +1488,17 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def sparse_categorical_crossentropy(target, output, from_logits=False,
                                     axis=-1):
-  """Cross-entropy of integer targets and probabilities/logits."""
+  """Cross-entropy of integer targets and probabilities/logits.
+
+  Args:
+    target: integer class ids.
+    output: probabilities, or logits.
+    from_logits: whether `output` is logits.
+    axis: the class axis of `output`.
+
+  Returns:
+    The loss: output's shape without the class axis.
+  """
   output = tf.convert_to_tensor(output)
   rank = ndim(output)
   axis = axis % rank
@@ -919,7 +1520,16 @@ def sparse_categorical_crossentropy(target, output, from_logits=False,
 
 
 def binary_crossentropy(target, output, from_logits=False):
-  """Elementwise binary cross-entropy of probabilities/logits."""
+  """Elementwise binary cross-entropy of probabilities/logits.
+
+  Args:
+    target: tensor of 0/1 (or soft) labels.
+    output: probabilities, or logits.
+    from_logits: whether `output` is logits.
+
+  Returns:
+    The elementwise loss.
+  """
   target, output = tf.convert_to_tensor(target), tf.convert_to_tensor(output)
   if from_logits:
     return tf.nn.sigmoid_cross_entropy_with_logits(labels=target,
@@ -939,31 +1549,85 @@ def _seed(seed):
 
 
 def dropout(x, level, noise_shape=None, seed=None):
-  """Drops entries with probability `level`, scales the rest by 1/(1-level)."""
+  """Drops entries with probability `level`, scales the rest by 1/(1-level).
+
+  Args:
+    x: input tensor.
+    level: the fraction dropped.
+    noise_shape: shape of the
+      keep/drop mask, or None.
+    seed: op seed; None draws one from numpy.
+
+  Returns:
+    A tensor of x's shape.
+  """
   return tf.nn.dropout(x, rate=level, noise_shape=noise_shape,
                        seed=_seed(seed))
 
 
 def random_uniform(shape, minval=0., maxval=1., dtype=None, seed=None):  # pylint: disable=redefined-outer-name
-  """Uniform samples (seeded from numpy when `seed` is None, as TF 1.x)."""
+  """Uniform samples (seeded from numpy when `seed` is None, as TF 1.x).
+
+  Args:
+    shape: the output shape.
+    minval: lower bound.
+    maxval: upper bound (excluded).
+    dtype: default floatx().
+    seed: op seed; None draws one from numpy.
+
+  Returns:
+    A tensor of samples.
+  """
   return tf1.random_uniform(shape, minval=minval, maxval=maxval,
                             dtype=_dtype(dtype), seed=_seed(seed))
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):  # pylint: disable=redefined-outer-name
-  """Normal samples."""
+  """Normal samples.
+
+  Args:
+    shape: the output shape.
+    mean: the mean.
+    stddev: the standard deviation.
+    dtype: default floatx().
+    seed: op seed; None draws one from numpy.
+
+  Returns:
+    A tensor of samples.
+  """
   return tf1.random_normal(shape, mean=mean, stddev=stddev,
                            dtype=_dtype(dtype), seed=_seed(seed))
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):  # pylint: disable=redefined-outer-name
-  """Normal samples within two standard deviations."""
+  """Normal samples within two standard deviations.
+
+  Args:
+    shape: the output shape.
+    mean: the mean.
+    stddev: the standard deviation.
+    dtype: default floatx().
+    seed: op seed; None draws one from numpy.
+
+  Returns:
+    A tensor of samples.
+  """
   return tf1.truncated_normal(shape, mean, stddev, dtype=_dtype(dtype),
                               seed=_seed(seed))
 
 
 def random_binomial(shape, p=0.0, dtype=None, seed=None):  # pylint: disable=redefined-outer-name
-  """1 with probability p, else 0."""
+  """1 with probability p, else 0.
+
+  Args:
+    shape: the output shape.
+    p: probability of a 1.
+    dtype: default floatx().
+    seed: op seed; None draws one from numpy.
+
+  Returns:
+    A tensor of 0s and 1s.
+  """
   dt = _dtype(dtype)
   return tf1.where(
       tf1.random_uniform(shape, dtype=dt, seed=_seed(seed)) <= p,

@@ -83,7 +83,7 @@ class Layer(object):
   Subclass it as in TF 1.x: create weights with ``add_weight`` in
   ``__init__`` or ``build(input_shape)``, compute in ``call(inputs, ...)``.
 
-  Args (constructor):
+  Args:
     trainable: whether the layer's weights are trainable.
     name: the layer's name; default: the class name in snake case, unique
       per graph.
@@ -301,13 +301,25 @@ class Layer(object):
     return int(sum(K.count_params(w) for w in self.weights))
 
   def add_loss(self, losses, inputs=None):
-    """Adds loss tensors to ``layer.losses``."""
+    """Adds loss tensors to ``layer.losses``.
+
+    Args:
+      losses: a tensor or callable returning one, or a list or tuple of
+        them; callables are called now.
+      inputs: ignored (kept for TF 1.15's signature).
+    """
     del inputs
     for loss in (losses if isinstance(losses, (list, tuple)) else [losses]):
       self._own_losses.append(loss() if callable(loss) else loss)
 
   def add_update(self, updates, inputs=None):
-    """Adds update ops to ``layer.updates``."""
+    """Adds update ops to ``layer.updates``.
+
+    Args:
+      updates: an op or callable returning one, or a list or tuple of
+        them; callables are called now.
+      inputs: ignored (kept for TF 1.15's signature).
+    """
     del inputs
     for u in (updates if isinstance(updates, (list, tuple)) else [updates]):
       self._own_updates.append(u() if callable(u) else u)
@@ -325,7 +337,15 @@ class Layer(object):
     return inputs
 
   def compute_mask(self, inputs, mask=None):
-    """The output mask: the input mask if masking is supported, else None."""
+    """The output mask: the input mask if masking is supported, else None.
+
+    Args:
+      inputs: the input tensor(s) (unused).
+      mask: the incoming mask, or None.
+
+    Returns:
+      `mask` when ``supports_masking``, else None.
+    """
     del inputs
     return mask if self.supports_masking else None
 
@@ -482,7 +502,7 @@ class Model(Layer):
 class Sequential(Model):
   """A linear stack of layers (TF 1.15's graph-mode Sequential).
 
-  Args (constructor):
+  Args:
     layers: optional list of layers to add.
     name: the model's name; default ``sequential`` made unique.
 
@@ -529,6 +549,19 @@ class Sequential(Model):
     self._tracked.pop()
 
   def call(self, inputs, training=None, mask=None):  # pylint: disable=arguments-differ
+    """Applies the layers in order.
+
+    Args:
+      inputs: the input tensor.
+      training: passed to each layer whose ``call`` takes it, if not None.
+      mask: ignored.
+
+    Returns:
+      The last layer's output.
+
+    Raises:
+      ValueError: the model has no layers.
+    """
     if not self._tracked:
       raise ValueError("Sequential %r has no layers" % self.name)
     del mask

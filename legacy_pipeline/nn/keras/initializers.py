@@ -23,7 +23,14 @@ GlorotNormal = type(_v1.glorot_normal())
 
 
 class RandomUniform(type(_v1.random_uniform())):
-  """Uniform in [minval, maxval]; Keras' defaults -0.05, 0.05."""
+  """Uniform in [minval, maxval]; Keras' defaults -0.05, 0.05.
+
+  Args:
+    minval: lower bound of the range.
+    maxval: upper bound of the range.
+    seed: op seed of the draws, or None.
+    dtype: the default dtype of the values; None for the base class's.
+  """
 
   def __init__(self, minval=-0.05, maxval=0.05, seed=None, dtype=None):
     kwargs = {} if dtype is None else {"dtype": dtype}
@@ -32,7 +39,14 @@ class RandomUniform(type(_v1.random_uniform())):
 
 
 class RandomNormal(type(_v1.random_normal())):
-  """Normal(mean, stddev); Keras' defaults 0, 0.05."""
+  """Normal(mean, stddev); Keras' defaults 0, 0.05.
+
+  Args:
+    mean: mean of the distribution.
+    stddev: standard deviation.
+    seed: op seed of the draws, or None.
+    dtype: the default dtype of the values; None for the base class's.
+  """
 
   def __init__(self, mean=0.0, stddev=0.05, seed=None, dtype=None):
     kwargs = {} if dtype is None else {"dtype": dtype}
@@ -41,7 +55,16 @@ class RandomNormal(type(_v1.random_normal())):
 
 
 class TruncatedNormal(type(_v1.truncated_normal())):
-  """Truncated normal(mean, stddev); Keras' defaults 0, 0.05."""
+  """Truncated normal(mean, stddev); Keras' defaults 0, 0.05.
+
+  Values more than two standard deviations from the mean are redrawn.
+
+  Args:
+    mean: mean of the distribution.
+    stddev: standard deviation (before truncation).
+    seed: op seed of the draws, or None.
+    dtype: the default dtype of the values; None for the base class's.
+  """
 
   def __init__(self, mean=0.0, stddev=0.05, seed=None, dtype=None):
     kwargs = {} if dtype is None else {"dtype": dtype}

@@ -35,15 +35,19 @@ def _positive_int(value, what, who):
 class Dense(Layer):
   """``activation(dot(inputs, kernel) + bias)`` on the last axis.
 
-  Args (constructor), as TF 1.15's ``tf.keras.layers.Dense``:
+  As TF 1.15's ``tf.keras.layers.Dense``.
+
+  Args:
     units: positive int, output size.
     activation: callable, name or None (linear).
     use_bias: whether to add a bias.
     kernel_initializer: default ``"glorot_uniform"``.
     bias_initializer: default ``"zeros"``.
-    kernel_regularizer, bias_regularizer, activity_regularizer: callables or
-      names; their losses go to ``layer.losses``.
-    kernel_constraint, bias_constraint: projections applied by v1 optimizers.
+    kernel_regularizer: callable or name; its loss goes to ``layer.losses``.
+    bias_regularizer: callable or name; its loss goes to ``layer.losses``.
+    activity_regularizer: callable or name, applied to the output.
+    kernel_constraint: projection applied by v1 optimizers.
+    bias_constraint: projection applied by v1 optimizers.
     **kwargs: Layer's (``input_dim``, ``input_shape``, ``name``, ...).
 
   Calling it on ``[..., depth]`` returns ``[..., units]``.
@@ -129,10 +133,11 @@ class Dense(Layer):
 class Dropout(Layer):
   """Drops inputs with probability `rate` in the training phase.
 
-  Args (constructor):
+  Args:
     rate: float in [0, 1), the fraction dropped.
     noise_shape: shape of the keep/drop mask (None entries: the input's).
     seed: int op seed.
+    **kwargs: Layer's.
 
   ``call(inputs, training=None)``: with ``training`` None the learning phase
   decides (``K.learning_phase()``: a placeholder defaulting to False, so
@@ -159,6 +164,15 @@ class Dropout(Layer):
                      for i, d in enumerate(self.noise_shape)])
 
   def call(self, inputs, training=None):  # pylint: disable=arguments-differ
+    """Dropout of `inputs` in the training phase, else `inputs` unchanged.
+
+    Args:
+      inputs: the input tensor.
+      training: Python bool, bool tensor, or None for the learning phase.
+
+    Returns:
+      A tensor of the inputs' shape.
+    """
     if training is None:
       training = K.learning_phase()
 
@@ -178,13 +192,20 @@ class Dropout(Layer):
 class Embedding(Layer):
   """Maps integer ids to dense vectors (``embeddings`` [input_dim, output_dim]).
 
-  Args (constructor), as TF 1.15's:
+  As TF 1.15's ``tf.keras.layers.Embedding``.
+
+  Args:
     input_dim: vocabulary size.
     output_dim: vector size.
     embeddings_initializer: default ``"uniform"`` (in [-0.05, 0.05]).
-    embeddings_regularizer, activity_regularizer, embeddings_constraint.
+    embeddings_regularizer: callable or name; its loss goes to
+      ``layer.losses``.
+    activity_regularizer: callable or name, applied to the output.
+    embeddings_constraint: projection applied by v1 optimizers.
     mask_zero: id 0 is padding: outputs carry a mask (ids != 0).
-    input_length: length of the id sequences, if fixed.
+    input_length: length of the id sequences, if fixed (it sets the
+      default ``input_shape``).
+    **kwargs: Layer's (dtype defaults to floatx()).
 
   The variable is placed on the CPU, as TF 1.15's Keras did in graph mode.
 
@@ -225,6 +246,15 @@ class Embedding(Layer):
     return tf.nn.embedding_lookup(self.embeddings, inputs)
 
   def compute_mask(self, inputs, mask=None):
+    """``inputs != 0`` with `mask_zero`, else None.
+
+    Args:
+      inputs: the id tensor.
+      mask: the incoming mask (ignored).
+
+    Returns:
+      A bool tensor of the inputs' shape, or None.
+    """
     if not self.mask_zero:
       return None
     return tf.not_equal(inputs, 0)
@@ -278,11 +308,12 @@ class Flatten(Layer):
 class Lambda(Layer):
   """Wraps a function of tensors as a layer.
 
-  Args (constructor):
+  Args:
     function: fn(inputs, **arguments) (it may take ``mask``/``training``).
     output_shape: accepted for compatibility.
     mask: a mask, or fn(inputs, mask) giving the output mask.
     arguments: dict of extra keyword arguments for `function`.
+    **kwargs: Layer's.
   """
 
   def __init__(self, function, output_shape=None, mask=None, arguments=None,
@@ -295,6 +326,17 @@ class Lambda(Layer):
     self.supports_masking = mask is not None
 
   def call(self, inputs, mask=None, training=None):  # pylint: disable=arguments-differ
+    """`function` of `inputs`.
+
+    Args:
+      inputs: the input tensor(s).
+      mask: passed on as ``mask=`` if not None and `function` takes it.
+      training: passed on as ``training=`` if not None and `function`
+        takes it.
+
+    Returns:
+      What `function` returns.
+    """
     kwargs = dict(self.arguments)
     if mask is not None and _takes(self.function, "mask"):
       kwargs["mask"] = mask
@@ -303,6 +345,16 @@ class Lambda(Layer):
     return self.function(inputs, **kwargs)
 
   def compute_mask(self, inputs, mask=None):
+    """The output mask given by the `mask` constructor argument.
+
+    Args:
+      inputs: the input tensor(s).
+      mask: the incoming mask.
+
+    Returns:
+      ``mask_fn(inputs, mask)`` when the layer's mask is callable, else
+      the layer's mask (None by default).
+    """
     if callable(self.mask):
       return self.mask(inputs, mask)
     return self.mask

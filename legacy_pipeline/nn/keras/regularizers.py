@@ -58,7 +58,15 @@ def l2(l=0.01):  # pylint: disable=invalid-name
 
 
 def l1_l2(l1=0.01, l2=0.01):  # pylint: disable=redefined-outer-name
-  """Both penalties."""
+  """Both penalties: l1 * sum(|x|) + l2 * sum(x ** 2).
+
+  Args:
+    l1: the L1 factor.
+    l2: the L2 factor.
+
+  Returns:
+    An ``L1L2`` regularizer.
+  """
   return L1L2(l1=l1, l2=l2)
 
 
