@@ -126,6 +126,24 @@ class R(object):
   def __init__(self, path, native=None, library=None, inhouse=None,
                absent=None, deferred=None, instead=None, pin=None,
                arg_scoped=False):
+    """Records one route (the fields are described in the module docstring).
+
+    Args:
+      path: the TF 1.x dotted name, e.g. ``"tf.contrib.layers.conv2d"``.
+      native: TF 2.x's object with the same behaviour: True (same path under
+        ``tf.compat.v1``) or its path, if any.
+      library: ``"module:NAME"`` in a maintained package, if any.
+      inhouse: ``"module:NAME"`` of this project's port, if any.
+      absent: the reason the name is not provided, if it is not.
+      deferred: for an absent name, the issue that will provide it.
+      instead: for an absent name, its replacement.
+      pin: for an absent name, the pin on which the original still runs.
+      arg_scoped: whether TF 1.15 decorated it with ``add_arg_scope``.
+
+    Raises:
+      ValueError: no source and no absent reason, or the next-step fields
+        are wrong (see _check_next_step).
+    """
     if absent is None and not (native or library or inhouse):
       raise ValueError("route %s: give a source or an absent reason" % path)
     self.path = path

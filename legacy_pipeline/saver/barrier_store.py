@@ -92,6 +92,16 @@ class Barrier(object):
   """
 
   def __init__(self, types, shapes, name="barrier"):
+    """Creates the Barrier op.
+
+    Args:
+      types: the dtypes of the components, in order.
+      shapes: the shapes of the components (empty ones are rejected).
+      name: name of the Barrier op.
+
+    Raises:
+      ValueError: one of `shapes` has no elements.
+    """
     self._types = list(types)
     self._shapes = stores.reject_empty(shapes)
     self._ref = raw.Barrier(component_types=self._types, shapes=self._shapes,
@@ -116,12 +126,32 @@ class Barrier(object):
     return list(self._shapes)
 
   def insert_many(self, component_index, keys, values, name=None):
-    """Sets component `component_index` of each key in `keys`."""
+    """Sets component `component_index` of each key in `keys`.
+
+    Args:
+      component_index: index of the component to set.
+      keys: string vector of the entries' keys.
+      values: the values, one row per key.
+      name: optional op name.
+
+    Returns:
+      The BarrierInsertMany Operation.
+    """
     return raw.BarrierInsertMany(handle=self._ref, keys=keys, values=values,
                                  component_index=component_index, name=name)
 
   def take_many(self, num_elements, allow_small_batch=False, name=None):
-    """Removes `num_elements` complete entries: (indices, keys, values)."""
+    """Removes `num_elements` complete entries: (indices, keys, values).
+
+    Args:
+      num_elements: int32 scalar: number of entries to take.
+      allow_small_batch: whether a closed store may return fewer.
+      name: optional op name.
+
+    Returns:
+      (indices, keys, values): the insertion indices and keys (vectors) and
+      the list of component values, shapes set from the components'.
+    """
     out = raw.BarrierTakeMany(handle=self._ref, num_elements=num_elements,
                               component_types=self._types,
                               allow_small_batch=allow_small_batch,
@@ -136,7 +166,15 @@ class Barrier(object):
     return indices, keys, values
 
   def close(self, cancel_pending_enqueues=False, name=None):
-    """Op closing the store (see SequenceQueueingStateSaver.close)."""
+    """Op closing the store (see SequenceQueueingStateSaver.close).
+
+    Args:
+      cancel_pending_enqueues: whether pending inserts are cancelled too.
+      name: optional op name.
+
+    Returns:
+      The BarrierClose Operation.
+    """
     return raw.BarrierClose(handle=self._ref,
                             cancel_pending_enqueues=cancel_pending_enqueues,
                             name=name)
@@ -156,6 +194,12 @@ class BarrierStore(stores.Store):
   kind = "barrier"
 
   def __init__(self, settings, controls_):
+    """See stores.Store.
+
+    Args:
+      settings: the saver's settings (as in stores.Store).
+      controls_: the saver's shared controls (as in stores.Store).
+    """
     super(BarrierStore, self).__init__(settings, controls_)
     self._barrier = None
     self._index = None
@@ -428,7 +472,16 @@ class BarrierStore(stores.Store):
 
   def save(self, batch, state_name, value):
     """The store's part of save_state: the unfinished rows' states go to
-    their next segments in the Barrier."""
+    their next segments in the Barrier.
+
+    Args:
+      batch: the taken batch (as in stores.Store.save).
+      state_name: name of the state being saved.
+      value: the state's new value, one row per batch row.
+
+    Returns:
+      The BarrierInsertMany Operation.
+    """
     keep = batch.not_done_rows
     return self._barrier.insert_many(
         self._component_index("state", state_name),
@@ -460,7 +513,16 @@ class BarrierStore(stores.Store):
     return tf.group(*inserts, name="InsertFillers")
 
   def close(self, cancel_pending_enqueues=False, name=None):
-    """See SequenceQueueingStateSaver.close and the module docstring."""
+    """See SequenceQueueingStateSaver.close and the module docstring.
+
+    Args:
+      cancel_pending_enqueues: as in stores.Store.close: also cancel
+        pending admissions and takes.
+      name: optional name scope (default ``SQSSClose``).
+
+    Returns:
+      The closing Operation.
+    """
     c = self._controls
     with tf1.name_scope(name, "SQSSClose",
                         [self._barrier.barrier_ref]) as scope:

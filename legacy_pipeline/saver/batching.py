@@ -190,6 +190,11 @@ class SaverQueueRunner(tf1.train.QueueRunner):
 
   def __init__(self, saver, num_threads, op=None):
     """Runs `op` (default: the saver's prefetch op) in `num_threads` threads.
+
+    Args:
+      saver: the SequenceQueueingStateSaver fed and closed by the threads.
+      num_threads: number of threads, each running `op`.
+      op: the op to run; None for ``saver.prefetch_op``.
     """
     super(SaverQueueRunner, self).__init__(
         saver, [saver.prefetch_op if op is None else op] * num_threads,

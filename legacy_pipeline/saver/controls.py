@@ -84,7 +84,17 @@ def refuse_after_close(controls):
 
 
 def end_of_input_if(controls, condition, name):
-  """Op raising OutOfRangeError when `condition` (bool scalar) holds."""
+  """Op raising OutOfRangeError when `condition` (bool scalar) holds.
+
+  Args:
+    controls: the Controls.
+    condition: bool scalar; when true the op dequeues one element from the
+      end_of_input queue (which stays empty), so it fails once it is closed.
+    name: name of the op.
+
+  Returns:
+    The dequeue_many op (its output is empty).
+  """
   return controls.end_of_input.dequeue_many(tf.cast(condition, tf.int32),
                                             name=name)
 

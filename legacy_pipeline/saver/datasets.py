@@ -73,7 +73,19 @@ def keyed_records(files, num_epochs, shuffle_files, seed, num_shards,
                   shard_index):
   """Dataset of (key, record): the records of `files` keyed
   ``<file>:<record index>``, in file order (shuffled per epoch with
-  `shuffle_files`), every num_shards-th file from shard_index."""
+  `shuffle_files`), every num_shards-th file from shard_index.
+
+  Args:
+    files: list of TFRecord file names.
+    num_epochs: times to repeat the files (None or -1: forever).
+    shuffle_files: whether to shuffle the file order in each epoch.
+    seed: seed of that shuffle.
+    num_shards: number of shards the files are split into.
+    shard_index: index of this shard's files.
+
+  Returns:
+    A Dataset of (string key, string record) pairs.
+  """
   names = tf.data.Dataset.from_tensor_slices(tf.constant(files))
   names = names.shard(num_shards, shard_index)
   if shuffle_files:

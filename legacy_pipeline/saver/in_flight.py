@@ -220,6 +220,11 @@ class Journal(object):
     unfinished rows get this state; the per-batch part (their next segment,
     forgetting finished examples) is one op shared by every state's save.
 
+    Args:
+      batch: the taken batch (bound with `bind`).
+      state_name: name of the state being saved.
+      value: the state's new value, one row per batch row.
+
     Returns:
       An Operation.
     """

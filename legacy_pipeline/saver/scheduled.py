@@ -134,6 +134,12 @@ class ScheduledStore(stores.Store):
   admits_batches = True
 
   def __init__(self, settings, controls_):
+    """See stores.Store.
+
+    Args:
+      settings: the saver's settings (as in stores.Store).
+      controls_: the saver's shared controls (as in stores.Store).
+    """
     super(ScheduledStore, self).__init__(settings, controls_)
     # The settings the data path reads, by their short names; batch_size is
     # a static int (stores.choose_store).
@@ -518,7 +524,15 @@ class ScheduledStore(stores.Store):
   # -- close ------------------------------------------------------------------
 
   def close(self, cancel_pending_enqueues=False, name=None):
-    """As SequenceQueueingStateSaver.close (see the module doc)."""
+    """As SequenceQueueingStateSaver.close (see the module doc).
+
+    Args:
+      cancel_pending_enqueues: as in stores.Store.close.
+      name: optional name scope (default ``SQSSClose``).
+
+    Returns:
+      The closing Operation.
+    """
     c = self._controls
     with tf1.name_scope(name, "SQSSClose") as scope:
       if cancel_pending_enqueues:
@@ -767,7 +781,17 @@ class ScheduledStore(stores.Store):
     return tf.identity(value, name="state_%s" % k)
 
   def save(self, batch, state_name, value):
-    """The scheduled store's part of save_state: the whole batch's value."""
+    """The scheduled store's part of save_state: the whole batch's value.
+
+    Args:
+      batch: the taken batch (as in stores.Store.save).
+      state_name: name of the state being saved.
+      value: the state's new value for the whole batch.
+
+    Returns:
+      An Operation storing `value` for the batch's next segments; when
+      `value`'s dtype is not the state's, an Assert failing when run.
+    """
     state = batch.states[state_name]
     if value.dtype != state.dtype:
       # A run-time error, as with the Barrier store (and contrib), whose
@@ -810,6 +834,13 @@ def admit_limit(capacity, batch_size):
   and free its token; at most ``B - 1`` examples (the frontier batch's rows)
   can wait for batches not yet complete.  So ``C - (B - 1)`` tokens always
   become free, and a run needing no more than that always gets them.
+
+  Args:
+    capacity: the saver's capacity ``C`` (None: unbounded).
+    batch_size: the batch size ``B`` (a static int).
+
+  Returns:
+    The limit: an int, at least 1.
   """
   if capacity is None:
     return ADMIT_MAX

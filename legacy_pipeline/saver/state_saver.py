@@ -96,7 +96,12 @@ class NextQueuedSequenceBatch(object):
 
   def __init__(self, state_saver, received):
     """A batch of `state_saver`, from `received` (the stores.Batch its
-    store's take returned)."""
+    store's take returned).
+
+    Args:
+      state_saver: the SequenceQueueingStateSaver the batch comes from.
+      received: the stores.Batch its store's take returned.
+    """
     self._state_saver = state_saver
     self._received = received
     self._save_ops = {}
@@ -594,6 +599,13 @@ def with_unique_suffix(key, seed):
   """make_keys_unique: `key` + a random int in [0, 1e8), contrib's format.
 
   One draw per run of the op (no separator, as contrib), with op seed `seed`.
+
+  Args:
+    key: string scalar, the example's key.
+    seed: op seed of the random draw (None: unseeded).
+
+  Returns:
+    String scalar: `key` followed by the drawn number.
   """
   suffix = tf1.random_uniform((), minval=0, maxval=KEY_SUFFIX_MAX,
                               dtype=tf.int32, seed=seed)

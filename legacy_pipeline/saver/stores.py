@@ -253,7 +253,15 @@ TOKEN = 1
 
 
 def dims(leading, static):
-  """int32 shape vector: `leading` tensors followed by static Python ints."""
+  """int32 shape vector: `leading` tensors followed by static Python ints.
+
+  Args:
+    leading: list of int32 scalar tensors (or ints), the leading dimensions.
+    static: list of Python ints, the remaining dimensions.
+
+  Returns:
+    An int32 vector of length ``len(leading) + len(static)``.
+  """
   return tf.concat([tf.stack(leading),
                     tf.constant(static, dtype=tf.int32, shape=[len(static)])],
                    0)
@@ -277,7 +285,16 @@ def reject_empty(shapes):
 def component_shapes(settings, bookkeeping):
   """The shape of each stored component, in the Barrier's order: the
   `bookkeeping` shapes, then sequences, context, states (what every store
-  checks with reject_empty)."""
+  checks with reject_empty).
+
+  Args:
+    settings: the saver's Settings (num_unroll, sequences, context, states).
+    bookkeeping: list of the bookkeeping components' shapes.
+
+  Returns:
+    A list of shapes (lists of ints or None); a sequence's is
+    ``[num_unroll] + its shape after the time dimension``.
+  """
   shapes = list(bookkeeping)
   shapes += [[settings.num_unroll] + v.get_shape().as_list()[1:]
              for v in settings.sequences.values()]
@@ -288,7 +305,19 @@ def component_shapes(settings, bookkeeping):
 
 def segments_to_store(settings, start):
   """(count, steps, stored): segments of the example, those stored, and
-  how many (all, or from the replay start segment `start` on; None: all)."""
+  how many (all, or from the replay start segment `start` on; None: all).
+
+  Args:
+    settings: the saver's Settings (padded_length, num_unroll, key).
+    start: int32 scalar, the segment a replayed example continues at, or
+      None for a new example.
+
+  Returns:
+    (count, steps, stored): int32 scalar number of segments, int32 vector
+    of the stored segments' indices, int32 scalar number stored.  With a
+    `start`, `steps` runs after an Assert that fails (InvalidArgumentError)
+    unless ``0 <= start < count``.
+  """
   count = tf.math.floordiv(settings.padded_length, settings.num_unroll)
   if start is None:
     return count, tf.range(count), count
@@ -304,7 +333,15 @@ def segments_to_store(settings, start):
 
 
 def last_segment(sequence, count):
-  """bool [B]: rows whose segment is their example's last (STOP:) one."""
+  """bool [B]: rows whose segment is their example's last (STOP:) one.
+
+  Args:
+    sequence: int32 [B], each row's segment index.
+    count: int32 [B], each row's number of segments.
+
+  Returns:
+    bool [B], True where ``sequence + 1 >= count``.
+  """
   return sequence + 1 >= count
 
 

@@ -39,6 +39,17 @@ class StallWatchdog(tf1.train.QueueRunner):
 
   def __init__(self, saver, timeout_secs, poll_secs, stats, inert_queue,
                inert_op):
+    """Builds the watchdog runner.
+
+    Args:
+      saver: the SequenceQueueingStateSaver to watch.
+      timeout_secs: seconds a stuck state must last before it is reported.
+      poll_secs: seconds between two looks at the saver's state.
+      stats: tensor whose value is the saver's state snapshot (ready,
+        incomplete, in flight, closed, batch size).
+      inert_queue: the private queue the exported QueueRunner runs over.
+      inert_op: the op that closes `inert_queue` and dequeues from it.
+    """
     super(StallWatchdog, self).__init__(queue=inert_queue,
                                         enqueue_ops=[inert_op])
     self._saver = saver
@@ -48,6 +59,18 @@ class StallWatchdog(tf1.train.QueueRunner):
     self.stalls = 0
 
   def create_threads(self, sess, coord=None, daemon=False, start=False):
+    """Creates the one watchdog thread (QueueRunner's interface).
+
+    Args:
+      sess: the Session the thread polls the saver's state in.
+      coord: optional Coordinator; a new one is made when None.  The thread
+        is registered with it.
+      daemon: whether the thread is a daemon thread.
+      start: whether to start the thread now.
+
+    Returns:
+      A list holding the one thread.
+    """
     if coord is None:
       coord = tf1.train.Coordinator()
     thread = threading.Thread(target=self._watch, args=(sess, coord),
